@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuthhubConfig(AppConfig):
+    name = "authhub"
+    verbose_name = "AuthHub"

@@ -1,0 +1,135 @@
+"""authhub settings: everything that differs between machines comes from the environment.
+
+With no environment set, authhub runs on a local SQLite file and local-memory cache,
+as the demo on http://127.0.0.1:8000.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from oauth_jwt.conf import provider_settings
+
+from .env import cache_config, csv, flag
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = flag("DJANGO_DEBUG")
+# The fallback key is for the local demo only; `check --deploy` flags it.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-authhub-demo-key-set-DJANGO_SECRET_KEY-in-production")
+ALLOWED_HOSTS = csv("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+ISSUER = os.environ.get("AUTHHUB_ISSUER", "http://127.0.0.1:8000").rstrip("/")
+API_AUDIENCE = os.environ.get("AUTHHUB_API_AUDIENCE", f"{ISSUER}/api/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "oauth2_provider",
+    "oauth_jwt",
+    "authhub",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "authhub.urls"
+WSGI_APPLICATION = "authhub.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+(BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'authhub.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGIN_URL = "oauth_jwt:login"
+LOGIN_REDIRECT_URL = "/"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+X_FRAME_OPTIONS = "DENY"
+if ISSUER.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if flag("AUTHHUB_BEHIND_PROXY") else None
+
+OAUTH_JWT = {
+    "ISSUER": ISSUER,
+    "DEFAULT_AUDIENCE": API_AUDIENCE,
+    "AUDIENCE": API_AUDIENCE,
+    "SIGNING_ALGORITHM": os.environ.get("AUTHHUB_SIGNING_ALGORITHM", "RS256"),
+    "KEY_ENCRYPTION_SECRET": os.environ.get("AUTHHUB_KEY_ENCRYPTION_SECRET") or None,
+}
+
+OAUTH2_PROVIDER = provider_settings(
+    OIDC_ISS_ENDPOINT=ISSUER,
+    ACCESS_TOKEN_EXPIRE_SECONDS=int(os.environ.get("AUTHHUB_ACCESS_TOKEN_SECONDS", "600")),
+    # http stays allowed for RFC 8252 loopback redirects (native apps, the demo).
+    ALLOWED_REDIRECT_URI_SCHEMES=["https", "http"],
+    COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME=False,
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_jwt.contrib.rest_framework.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "UNAUTHENTICATED_USER": None,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,136 @@
+"""From an HTTP request to a verified token and a (lazy) user: the resource-server path
+shared by the DRF authentication class, the middleware and the decorator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone as dt_timezone
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
+
+from .conf import jwt_settings
+from .exceptions import InvalidToken
+from .verify import verify_access_token
+
+
+class TokenAuth:
+    """``request.auth``: the verified claims, shaped like DOT's ``AccessToken`` so that
+    ``TokenHasScope`` and friends work unchanged."""
+
+    def __init__(self, header: dict[str, Any], claims: dict[str, Any]) -> None:
+        self.header = header
+        self.claims = claims
+        self.scope: str = claims.get("scope", "")
+        self.jti: str = claims["jti"]
+        self.client_id: str = claims["client_id"]
+        self.sub: str = claims["sub"]
+        self.expires = datetime.fromtimestamp(claims["exp"], tz=dt_timezone.utc)
+
+    @cached_property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+    @property
+    def is_client_token(self) -> bool:
+        """A client-credentials token: its subject is the client itself."""
+        return self.sub == self.client_id
+
+    def is_expired(self) -> bool:
+        return datetime.now(tz=dt_timezone.utc) >= self.expires
+
+    def allow_scopes(self, scopes) -> bool:
+        return not scopes or set(scopes) <= self.scopes
+
+    def is_valid(self, scopes=None) -> bool:
+        return not self.is_expired() and self.allow_scopes(scopes)
+
+    def __repr__(self) -> str:
+        return f"<TokenAuth jti={self.jti} client_id={self.client_id}>"
+
+
+class TokenUser:
+    """A user known only from the token's claims (``USER_RESOLVER = "claims"``)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+        self.pk = self.id = claims["sub"]
+        self.username = claims.get("username") or claims["sub"]
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def get_token_from_request(request) -> str | None:
+    """The bearer token from the ``Authorization`` header (RFC 6750 §2.1).
+
+    Tokens in the query string or a form body are refused outright (RFC 9700 §4.3.2)."""
+    if "access_token" in request.GET or (request.method == "POST" and "access_token" in request.POST):
+        raise InvalidToken("Send the access token in the Authorization header, not in the URL or body.")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    value = value.strip()
+    if not value or " " in value:
+        raise InvalidToken("The Authorization header is malformed.")
+    return value
+
+
+def _resolve_user(auth: TokenAuth):
+    if auth.is_client_token:
+        return AnonymousUser()
+    if jwt_settings.USER_RESOLVER == "claims":
+        return TokenUser(auth.claims)
+
+    def load():
+        User = get_user_model()
+        try:
+            return User._default_manager.get(pk=auth.sub, is_active=True)
+        except (User.DoesNotExist, ValueError):
+            return AnonymousUser()
+
+    return SimpleLazyObject(load)
+
+
+def check_revocation(auth: TokenAuth, raw_token: str) -> None:
+    mode = jwt_settings.REVOCATION_CHECK
+    if mode == "denylist":
+        from .revocation import is_revoked
+
+        if is_revoked(auth.jti, auth.header["kid"]):
+            raise InvalidToken("The access token was revoked.")
+    elif mode == "introspection":
+        from .introspection_client import is_active
+
+        if not is_active(raw_token, auth):
+            raise InvalidToken("The access token was revoked.")
+
+
+def authenticate_token(raw_token: str):
+    """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``."""
+    header, claims = verify_access_token(raw_token)
+    auth = TokenAuth(header, claims)
+    check_revocation(auth, raw_token)
+    return _resolve_user(auth), auth
+
+
+def authenticate_request(request):
+    """``None`` when no bearer token was sent; ``(user, TokenAuth)`` when it is good."""
+    raw = get_token_from_request(request)
+    if raw is None:
+        return None
+    return authenticate_token(raw)

@@ -1,0 +1,163 @@
+"""System checks: misconfiguration is caught by ``manage.py check``, not the first request.
+
+Ids are constants here and are never reused. Errors (``E0xx``) make a server that
+cannot work correctly; security posture warnings run under ``check --deploy``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.core import checks
+from django.core.cache import InvalidCacheBackendError, caches
+from django.utils.module_loading import import_string
+
+from .conf import ALGORITHMS, jwt_settings
+
+E001_ISSUER = "oauth_jwt.E001"
+E002_ACCESS_GENERATOR = "oauth_jwt.E002"
+E003_REFRESH_GENERATOR = "oauth_jwt.E003"
+E004_VALIDATOR = "oauth_jwt.E004"
+E005_ISSUER_MISMATCH = "oauth_jwt.E005"
+E006_DEFAULT_AUDIENCE = "oauth_jwt.E006"
+E007_ALGORITHM = "oauth_jwt.E007"
+E008_AUDIENCE = "oauth_jwt.E008"
+E009_DENYLIST_CACHE = "oauth_jwt.E009"
+E010_REVOCATION_MODE = "oauth_jwt.E010"
+E011_ROTATION = "oauth_jwt.E011"
+
+OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
+REVOCATION_MODES = ("denylist", "introspection", "none")
+
+
+def _is_server() -> bool:
+    return apps.is_installed("oauth2_provider")
+
+
+def _valid_issuer(value: str) -> bool:
+    parts = urlsplit(value or "")
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.query and not parts.fragment
+
+
+@checks.register(checks.Tags.compatibility)
+def check_common(app_configs=None, **kwargs):
+    errors = []
+    if not _valid_issuer(jwt_settings.ISSUER):
+        errors.append(
+            checks.Error(
+                "OAUTH_JWT['ISSUER'] must be the issuer identifier: an absolute http(s) URL "
+                "without query or fragment.",
+                hint="Set OAUTH_JWT = {'ISSUER': 'https://auth.example.com', ...}.",
+                id=E001_ISSUER,
+            )
+        )
+    if jwt_settings.SIGNING_ALGORITHM not in ALGORITHMS:
+        errors.append(
+            checks.Error(
+                f"OAUTH_JWT['SIGNING_ALGORITHM'] = {jwt_settings.SIGNING_ALGORITHM!r} is not supported.",
+                hint=f"Choose one of {', '.join(ALGORITHMS)}.",
+                id=E007_ALGORITHM,
+            )
+        )
+    if not _is_server() and not jwt_settings.AUDIENCE:
+        errors.append(
+            checks.Error(
+                "A resource server must know its own identifier to check a token's 'aud'.",
+                hint="Set OAUTH_JWT['AUDIENCE'] to this API's identifier (a URL).",
+                id=E008_AUDIENCE,
+            )
+        )
+    if jwt_settings.REVOCATION_CHECK not in REVOCATION_MODES:
+        errors.append(
+            checks.Error(
+                f"OAUTH_JWT['REVOCATION_CHECK'] = {jwt_settings.REVOCATION_CHECK!r} is not a known mode.",
+                hint=f"Choose one of {', '.join(REVOCATION_MODES)}.",
+                id=E010_REVOCATION_MODE,
+            )
+        )
+    if jwt_settings.REVOCATION_CHECK == "denylist":
+        try:
+            caches[jwt_settings.DENYLIST_CACHE]
+        except InvalidCacheBackendError:
+            errors.append(
+                checks.Error(
+                    f"OAUTH_JWT['DENYLIST_CACHE'] = {jwt_settings.DENYLIST_CACHE!r} is not in CACHES.",
+                    hint="Name a cache alias from settings.CACHES.",
+                    id=E009_DENYLIST_CACHE,
+                )
+            )
+    return errors
+
+
+@checks.register(checks.Tags.compatibility)
+def check_server(app_configs=None, **kwargs):
+    """On an authorization server, DOT must be wired to oauth_jwt (see conf.provider_settings)."""
+    if not _is_server():
+        return []
+    from oauth2_provider.settings import oauth2_settings
+
+    from .validators import JWTOAuth2Validator
+
+    user = oauth2_settings.user_settings or {}
+    errors = []
+    if user.get("ACCESS_TOKEN_GENERATOR") != OWN_GENERATOR:
+        errors.append(
+            checks.Error(
+                "DOT does not issue oauth_jwt's RFC 9068 access tokens.",
+                hint=f"Set OAUTH2_PROVIDER['ACCESS_TOKEN_GENERATOR'] = {OWN_GENERATOR!r} "
+                "(oauth_jwt.conf.provider_settings() does).",
+                id=E002_ACCESS_GENERATOR,
+            )
+        )
+    refresh = user.get("REFRESH_TOKEN_GENERATOR")
+    if not refresh or refresh == OWN_GENERATOR:
+        errors.append(
+            checks.Error(
+                "Refresh tokens would be JWTs: DOT falls back to the access-token generator.",
+                hint="Set OAUTH2_PROVIDER['REFRESH_TOKEN_GENERATOR'] = "
+                "'oauthlib.oauth2.rfc6749.tokens.random_token_generator'.",
+                id=E003_REFRESH_GENERATOR,
+            )
+        )
+    validator = user.get("OAUTH2_VALIDATOR_CLASS", "")
+    try:
+        validator_cls = import_string(validator) if isinstance(validator, str) and validator else validator
+    except ImportError:
+        validator_cls = None
+    if not (isinstance(validator_cls, type) and issubclass(validator_cls, JWTOAuth2Validator)):
+        errors.append(
+            checks.Error(
+                "OAUTH2_PROVIDER['OAUTH2_VALIDATOR_CLASS'] must be oauth_jwt's validator or a subclass.",
+                hint="Set it to 'oauth_jwt.validators.JWTOAuth2Validator'.",
+                id=E004_VALIDATOR,
+            )
+        )
+    if oauth2_settings.OIDC_ISS_ENDPOINT != jwt_settings.ISSUER:
+        errors.append(
+            checks.Error(
+                "OAUTH2_PROVIDER['OIDC_ISS_ENDPOINT'] differs from OAUTH_JWT['ISSUER']: ID tokens, "
+                "access tokens and metadata would name different issuers.",
+                hint="Give both the same value.",
+                id=E005_ISSUER_MISMATCH,
+            )
+        )
+    if not jwt_settings.DEFAULT_AUDIENCE:
+        errors.append(
+            checks.Error(
+                "OAUTH_JWT['DEFAULT_AUDIENCE'] is empty: tokens requested without an RFC 8707 "
+                "resource would have no 'aud'.",
+                hint="Set it to the identifier (URL) of your main API.",
+                id=E006_DEFAULT_AUDIENCE,
+            )
+        )
+    if not oauth2_settings.ROTATE_REFRESH_TOKEN:
+        errors.append(
+            checks.Error(
+                "OAUTH2_PROVIDER['ROTATE_REFRESH_TOKEN'] is off: a refreshed token would reuse "
+                "the old row and its JWT record.",
+                hint="Leave ROTATE_REFRESH_TOKEN at True.",
+                id=E011_ROTATION,
+            )
+        )
+    return errors

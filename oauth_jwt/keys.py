@@ -1,0 +1,242 @@
+"""Signing-key lifecycle: generate, encrypt at rest, activate, retire, revoke, publish.
+
+A process keeps a snapshot of the published keys for ``KEY_CACHE_SECONDS`` and reloads
+it early (at most once a second) when it meets a ``kid`` it does not know, so a key
+rotated in another process is picked up without a database query per request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.db import transaction
+from django.utils import timezone
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
+
+from .conf import ALGORITHMS, jwt_settings
+from .models import SigningKey
+
+logger = logging.getLogger(__name__)
+
+# RFC 7638 §3.2: the required members of each key type, in lexicographic order.
+_THUMBPRINT_MEMBERS = {"RSA": ("e", "kty", "n"), "EC": ("crv", "kty", "x", "y"), "OKP": ("crv", "kty", "x")}
+
+
+def thumbprint(public_jwk: dict[str, Any]) -> str:
+    """RFC 7638 JWK thumbprint (SHA-256, base64url without padding)."""
+    members = _THUMBPRINT_MEMBERS[public_jwk["kty"]]
+    canonical = json.dumps({m: public_jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _generate_private_key(algorithm: str):
+    if algorithm in ("RS256", "PS256"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=jwt_settings.RSA_KEY_SIZE)
+    if algorithm == "ES256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if algorithm == "EdDSA":
+        return ed25519.Ed25519PrivateKey.generate()
+    raise ValueError(f"Unsupported signing algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}.")
+
+
+def _public_jwk(private_key, algorithm: str) -> dict[str, Any]:
+    public = private_key.public_key()
+    if isinstance(public, rsa.RSAPublicKey):
+        data = RSAAlgorithm.to_jwk(public, as_dict=True)
+    elif isinstance(public, ec.EllipticCurvePublicKey):
+        data = ECAlgorithm.to_jwk(public, as_dict=True)
+    else:
+        data = OKPAlgorithm.to_jwk(public, as_dict=True)
+    data = {k: v for k, v in data.items() if k in ("kty", "n", "e", "crv", "x", "y")}
+    data.update({"kid": thumbprint(data), "alg": algorithm, "use": "sig"})
+    return data
+
+
+def _fernet() -> Fernet:
+    secret = jwt_settings.KEY_ENCRYPTION_SECRET.encode("utf-8")
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"oauth_jwt signing keys").derive(secret)
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _encrypt(private_key) -> str:
+    pem = private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return _fernet().encrypt(pem).decode("ascii")
+
+
+def _decrypt(token: str):
+    return serialization.load_pem_private_key(_fernet().decrypt(token.encode("ascii")), password=None)
+
+
+def max_token_lifetime() -> timedelta:
+    """The longest a token signed now may live: how long a retired key stays published."""
+    from oauth2_provider.settings import oauth2_settings
+
+    seconds = max(int(oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS), int(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS))
+    return timedelta(seconds=seconds + jwt_settings.LEEWAY_SECONDS)
+
+
+# --- lifecycle ------------------------------------------------------------------------
+
+
+def create_key(algorithm: str | None = None) -> SigningKey:
+    """Generate a key and make it the signing key; the previous one is retired."""
+    algorithm = algorithm or jwt_settings.SIGNING_ALGORITHM
+    private_key = _generate_private_key(algorithm)
+    public = _public_jwk(private_key, algorithm)
+    with transaction.atomic():
+        for previous in SigningKey.objects.select_for_update().filter(state=SigningKey.State.ACTIVE):
+            _retire(previous)
+        key = SigningKey.objects.create(
+            kid=public["kid"],
+            algorithm=algorithm,
+            state=SigningKey.State.ACTIVE,
+            public_jwk=public,
+            encrypted_private_key=_encrypt(private_key),
+        )
+    invalidate_cache()
+    logger.info("signing key activated", extra={"event": "key.activated", "kid": key.kid, "alg": algorithm})
+    return key
+
+
+rotate = create_key
+
+
+def _retire(key: SigningKey) -> None:
+    now = timezone.now()
+    key.state = SigningKey.State.RETIRED
+    key.retired_at = now
+    key.publish_until = now + max_token_lifetime()
+    key.save(update_fields=["state", "retired_at", "publish_until"])
+    logger.info("signing key retired", extra={"event": "key.retired", "kid": key.kid})
+
+
+def retire(key: SigningKey) -> SigningKey | None:
+    """Stop signing with ``key``; if it was the signing key a new one takes over.
+
+    Returns the new signing key, if one was made."""
+    if key.state == SigningKey.State.ACTIVE:
+        return create_key(key.algorithm)
+    if key.state == SigningKey.State.RETIRED:
+        return None
+    raise ValueError("A revoked key cannot be retired.")
+
+
+def revoke(key: SigningKey) -> SigningKey | None:
+    """Remove ``key`` from the JWK set at once: tokens it signed stop validating.
+
+    Returns the new signing key when the revoked one was signing."""
+    from . import revocation
+
+    replacement = create_key(key.algorithm) if key.state == SigningKey.State.ACTIVE else None
+    key.refresh_from_db()
+    key.state = SigningKey.State.REVOKED
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["state", "revoked_at"])
+    revocation.deny_key(key.kid)
+    invalidate_cache()
+    logger.warning("signing key revoked", extra={"event": "key.revoked", "kid": key.kid})
+    return replacement
+
+
+def ensure_active_key() -> SigningKey:
+    key = SigningKey.objects.filter(state=SigningKey.State.ACTIVE).first()
+    return key or create_key()
+
+
+# --- the per-process snapshot ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    kid: str
+    algorithm: str
+    key: Any  # a cryptography public key object
+    jwk: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PrivateKey:
+    kid: str
+    algorithm: str
+    key: Any
+
+
+@dataclass
+class _Snapshot:
+    loaded_at: float = 0.0
+    public: dict[str, PublicKey] = field(default_factory=dict)
+    active: PrivateKey | None = None
+
+
+_snapshot = _Snapshot()
+_lock = threading.Lock()
+_MIN_RELOAD_INTERVAL = 1.0
+
+
+def invalidate_cache() -> None:
+    global _snapshot
+    _snapshot = _Snapshot()
+
+
+def _load() -> _Snapshot:
+    public: dict[str, PublicKey] = {}
+    active = None
+    for row in SigningKey.objects.exclude(state=SigningKey.State.REVOKED):
+        if not row.is_published:
+            continue
+        jwk_obj = jwt.PyJWK(row.public_jwk, algorithm=row.algorithm)
+        public[row.kid] = PublicKey(row.kid, row.algorithm, jwk_obj.key, row.public_jwk)
+        if row.state == SigningKey.State.ACTIVE:
+            active = PrivateKey(row.kid, row.algorithm, _decrypt(row.encrypted_private_key))
+    return _Snapshot(time.monotonic(), public, active)
+
+
+def _current(force: bool = False) -> _Snapshot:
+    global _snapshot
+    snap = _snapshot
+    age = time.monotonic() - snap.loaded_at
+    if snap.loaded_at and age < jwt_settings.KEY_CACHE_SECONDS and not (force and age >= _MIN_RELOAD_INTERVAL):
+        return snap
+    with _lock:
+        if _snapshot is snap:
+            _snapshot = _load()
+        return _snapshot
+
+
+def signing_key() -> PrivateKey:
+    """The key new tokens are signed with; created on first use."""
+    snap = _current()
+    if snap.active is None:
+        ensure_active_key()
+        invalidate_cache()
+        snap = _current()
+    return snap.active
+
+
+def public_key(kid: str) -> PublicKey | None:
+    """A published key by ``kid``, reloading early (rate-limited) when unknown."""
+    key = _current().public.get(kid)
+    if key is None:
+        key = _current(force=True).public.get(kid)
+    return key
+
+
+def jwks() -> dict[str, list[dict[str, Any]]]:
+    """The public JWK set: public members only."""
+    return {"keys": [k.jwk for k in _current().public.values()]}

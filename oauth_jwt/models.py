@@ -1,0 +1,106 @@
+"""oauth_jwt's own tables: signing keys and the record of every issued JWT.
+
+DOT's models are not swapped: the JWT facts live beside DOT's ``AccessToken`` rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SigningKey(models.Model):
+    """A signing key. Exactly one is ``active`` (signs); ``retired`` keys stay
+    published until every token they signed has expired; ``revoked`` keys are gone
+    from the JWK set at once."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("active")
+        RETIRED = "retired", _("retired")
+        REVOKED = "revoked", _("revoked")
+
+    class Algorithm(models.TextChoices):
+        RS256 = "RS256", "RS256"
+        PS256 = "PS256", "PS256"
+        ES256 = "ES256", "ES256"
+        EDDSA = "EdDSA", "EdDSA"
+
+    kid = models.CharField(_("key id"), max_length=64, unique=True, editable=False)
+    algorithm = models.CharField(_("algorithm"), max_length=8, choices=Algorithm.choices)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.ACTIVE)
+    public_jwk = models.JSONField(_("public JWK"), editable=False)
+    # Fernet token of the PKCS#8 PEM; the key that opens it is derived from settings.
+    encrypted_private_key = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    publish_until = models.DateTimeField(
+        _("published until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A retired key stays in the JWK set until every token it signed has expired."),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="active"),
+                name="oauth_jwt_one_active_signing_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} {self.kid[:12]}… ({self.get_state_display()})"
+
+    @property
+    def is_published(self) -> bool:
+        if self.state == self.State.ACTIVE:
+            return True
+        return self.state == self.State.RETIRED and (
+            self.publish_until is None or self.publish_until > timezone.now()
+        )
+
+
+class IssuedToken(models.Model):
+    """What the hub knows about a JWT it issued, without the token itself.
+
+    DOT's ``AccessToken`` row (found by the same ``token_checksum``) carries user, client,
+    scope and expiry; this row adds the JWT-only facts (``jti``, ``kid``, ``aud``,
+    ``auth_time``) and outlives it when the token is revoked, as the durable revocation
+    record that refills the denylist cache after a restart.
+    """
+
+    jti = models.CharField(_("JWT id"), max_length=64, unique=True)
+    # SHA-256 of the raw JWT, as in DOT's AccessToken.token_checksum. A checksum,
+    # not a foreign key, so resource-server projects without DOT's tables can still
+    # install this app.
+    token_checksum = models.CharField(max_length=64, unique=True, editable=False)
+    kid = models.CharField(_("key id"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=255)
+    client_id = models.CharField(_("client id"), max_length=255, db_index=True)
+    audience = models.JSONField(_("audience"), default=list)
+    scope = models.TextField(_("scope"), blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    auth_time = models.DateTimeField(_("authenticated"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issued access token")
+        verbose_name_plural = _("issued access tokens")
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(revoked_at__isnull=False),
+                name="oauth_jwt_revoked_live",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.jti

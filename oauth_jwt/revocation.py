@@ -1,0 +1,104 @@
+"""The denylist of revoked tokens and keys, kept in a configurable Django cache.
+
+Entries live until the token they name would have expired. The durable record is
+``IssuedToken.revoked_at`` (and ``SigningKey.revoked_at``): when the cache comes up
+empty (a restart, a new worker with a process-local cache, an evicted Redis), the
+hub refills it from the database once before answering.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from .conf import jwt_settings
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = "oauth_jwt:deny:"
+_LOADED = _PREFIX + "loaded"
+
+
+def _cache():
+    return caches[jwt_settings.DENYLIST_CACHE]
+
+
+def _jti_key(jti: str) -> str:
+    return f"{_PREFIX}jti:{jti}"
+
+
+def _kid_key(kid: str) -> str:
+    return f"{_PREFIX}kid:{kid}"
+
+
+def _ttl(expires_at: datetime) -> int:
+    return int((expires_at - timezone.now()).total_seconds()) + jwt_settings.LEEWAY_SECONDS + 1
+
+
+def deny(jti: str, expires_at: datetime) -> None:
+    """Put ``jti`` on the denylist until it would have expired anyway."""
+    ttl = _ttl(expires_at)
+    if ttl > 0:
+        _cache().set(_jti_key(jti), 1, ttl)
+
+
+def deny_key(kid: str) -> None:
+    from .keys import max_token_lifetime
+
+    _cache().set(_kid_key(kid), 1, int(max_token_lifetime().total_seconds()) + 1)
+
+
+def is_revoked(jti: str, kid: str) -> bool:
+    """One cache round trip; the hub refills an empty cache from the database first."""
+    cache = _cache()
+    keys = [_jti_key(jti), _kid_key(kid), _LOADED]
+    found = cache.get_many(keys)
+    if _LOADED not in found and not jwt_settings.is_remote:
+        refill()
+        found = cache.get_many(keys)
+    return _jti_key(jti) in found or _kid_key(kid) in found
+
+
+def refill() -> None:
+    """Load every unexpired revocation from the database into the cache."""
+    from .keys import max_token_lifetime
+    from .models import IssuedToken, SigningKey
+
+    now = timezone.now()
+    entries: dict[str, int] = {}
+    revoked = IssuedToken.objects.filter(revoked_at__isnull=False, expires_at__gt=now)
+    for jti, expires_at in revoked.values_list("jti", "expires_at").iterator():
+        entries[_jti_key(jti)] = _ttl(expires_at)
+    key_horizon = now - max_token_lifetime()
+    for kid in SigningKey.objects.filter(revoked_at__gt=key_horizon).values_list("kid", flat=True):
+        entries[_kid_key(kid)] = int(max_token_lifetime().total_seconds()) + 1
+    cache = _cache()
+    for key, ttl in entries.items():
+        cache.set(key, 1, ttl)
+    cache.set(_LOADED, 1, None)
+    logger.info("denylist refilled", extra={"event": "denylist.refilled", "entries": len(entries)})
+
+
+def revoke_issued(token_checksum: str) -> None:
+    """Record the revocation of the JWT whose ``AccessToken`` row is being deleted.
+
+    Runs inside the deleting transaction; the cache entry is written once it commits.
+    """
+    from .models import IssuedToken
+
+    now = timezone.now()
+    record = IssuedToken.objects.filter(token_checksum=token_checksum, revoked_at__isnull=True).first()
+    if record is None or record.expires_at <= now:
+        return
+    record.revoked_at = now
+    record.save(update_fields=["revoked_at"])
+    jti, expires_at = record.jti, record.expires_at
+    transaction.on_commit(lambda: deny(jti, expires_at))
+    logger.info(
+        "access token revoked",
+        extra={"event": "token.revoked", "jti": jti, "client_id": record.client_id},
+    )

@@ -1,0 +1,44 @@
+"""Mount at the site root: ``path("", include("oauth_jwt.urls"))``.
+
+Publishes ``/.well-known/*`` at the origin (RFC 8414 §3) and DOT's endpoints under
+``/o/``, all in DOT's ``oauth2_provider`` namespace so DOT's own ``reverse()`` calls
+and metadata keep working; oauth_jwt's views come first and win over DOT's.
+"""
+
+from django.urls import include, path, re_path
+from oauth2_provider import urls as dot_urls
+from oauth2_provider import views as dot_views
+
+from .views import accounts, discovery
+
+wellknown = [
+    path(
+        ".well-known/oauth-authorization-server",
+        discovery.ServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
+    re_path(
+        r"^\.well-known/openid-configuration/?$",
+        discovery.OIDCDiscoveryView.as_view(),
+        name="oidc-connect-discovery-info",
+    ),
+    path(".well-known/jwks.json", discovery.JWKSView.as_view(), name="jwks-info"),
+]
+
+endpoints = [
+    *dot_urls.base_urlpatterns,
+    path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
+    path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+]
+
+provider_patterns = [*wellknown, path("o/", include(endpoints))]
+
+pages = [
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+]
+
+urlpatterns = [
+    path("", include((provider_patterns, "oauth2_provider"))),
+    path("", include((pages, "oauth_jwt"))),
+]

@@ -1,0 +1,146 @@
+"""``OAUTH2_VALIDATOR_CLASS`` for DOT: JWT-aware issuance records and stateless checks."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone as dt_timezone
+
+import jwt
+from django.db import transaction
+from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from . import keys
+from .bearer import authenticate_token
+from .conf import jwt_settings
+from .exceptions import InvalidToken
+from .models import IssuedToken
+from .verify import ACCESS_TOKEN_TYPES
+
+logger = logging.getLogger(__name__)
+
+
+class JWTOAuth2Validator(OAuth2Validator):
+    # --- issuing -----------------------------------------------------------------------
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        valid = super().validate_code(client_id, code, client, request, *args, **kwargs)
+        if valid:
+            # The token's `aud` is computed before DOT would inherit the grant's
+            # RFC 8707 resources (in _save_bearer_token), so inherit them now.
+            self._check_and_set_request_resource(request)
+        return valid
+
+    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
+        valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
+        if valid:
+            self._check_and_set_request_resource(request)
+        return valid
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        valid = super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+        if valid and getattr(request, "grant_type", None) == "client_credentials":
+            self._check_and_set_request_resource(request)
+        return valid
+
+    def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        minted = getattr(request, "oauth_jwt_minted", None)
+        if minted is not None:
+            # The row's expiry is the JWT's `exp`, to the second.
+            expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
+        access_token = super()._create_access_token(expires, request, token, source_refresh_token)
+        if minted is not None and minted.token_checksum == access_token.token_checksum:
+            self._record_issued(minted)
+        return access_token
+
+    def _record_issued(self, minted) -> None:
+        claims = minted.claims
+        aud = claims["aud"]
+        IssuedToken.objects.create(
+            jti=claims["jti"],
+            token_checksum=minted.token_checksum,
+            kid=minted.kid,
+            subject=claims["sub"],
+            client_id=claims["client_id"],
+            audience=aud if isinstance(aud, list) else [aud],
+            scope=claims.get("scope", ""),
+            issued_at=datetime.fromtimestamp(claims["iat"], tz=dt_timezone.utc),
+            expires_at=datetime.fromtimestamp(claims["exp"], tz=dt_timezone.utc),
+            auth_time=(
+                datetime.fromtimestamp(claims["auth_time"], tz=dt_timezone.utc) if "auth_time" in claims else None
+            ),
+        )
+        logger.info(
+            "access token issued",
+            extra={"event": "token.issued", "jti": claims["jti"], "client_id": claims["client_id"], "kid": minted.kid},
+        )
+
+    # --- ID tokens come from the same key store --------------------------------------------
+
+    def finalize_id_token(self, id_token, token, token_handler, request):
+        claims, expiration_time = self.get_id_token_dictionary(token, token_handler, request)
+        id_token.update(**claims)
+        if "nonce" not in id_token and request.nonce:
+            id_token["nonce"] = request.nonce
+        key = keys.signing_key()
+        signed = jwt.encode(
+            json.loads(json.dumps(id_token, default=str)),
+            key.key,
+            algorithm=key.algorithm,
+            headers={"typ": "JWT", "kid": key.kid},
+        )
+        with transaction.atomic():
+            saved = self._save_id_token(id_token["jti"], request, expiration_time)
+        request.access_token = saved
+        request.id_token = saved
+        return signed
+
+    def _load_id_token(self, token):
+        """Verify an ID token (e.g. an RP-logout ``id_token_hint``) against our keys."""
+        from oauth2_provider.models import get_id_token_model
+
+        try:
+            header = jwt.get_unverified_header(token)
+            key = keys.public_key(str(header.get("kid", "")))
+            if key is None or header.get("alg") != key.algorithm or header.get("typ") != "JWT":
+                return None
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[key.algorithm],
+                issuer=jwt_settings.ISSUER,
+                options={"verify_aud": False, "require": ["jti", "aud", "iss"]},
+            )
+            return get_id_token_model().objects.get(jti=claims["jti"])
+        except (jwt.InvalidTokenError, ValueError, TypeError, get_id_token_model().DoesNotExist):
+            return None
+
+    # --- resource-server checks through DOT's own views and backends --------------------------
+
+    def validate_bearer_token(self, token, scopes, request):
+        """Stateless: the signature, the claims and the denylist; no token row is read."""
+        if not token:
+            return False
+        try:
+            user, auth = authenticate_token(token)
+        except InvalidToken as exc:
+            request.oauth2_error = {"error": exc.error, "error_description": exc.description}
+            return False
+        if not auth.allow_scopes(scopes):
+            request.oauth2_error = {"error": "insufficient_scope", "error_description": "The token lacks a scope."}
+            return False
+        request.user = None if auth.is_client_token else user
+        request.scopes = sorted(auth.scopes)
+        request.access_token = auth
+        return True
+
+    def validate_jwt_bearer_token(self, token, scopes, request):
+        """oauthlib's OIDC server sends every JWT-shaped bearer token here, meaning ID
+        tokens; route RFC 9068 access tokens back to the access-token check."""
+        try:
+            typ = str(jwt.get_unverified_header(token).get("typ", ""))
+        except jwt.InvalidTokenError:
+            return False
+        if typ.lower() in ACCESS_TOKEN_TYPES:
+            return self.validate_bearer_token(token, scopes, request)
+        return super().validate_jwt_bearer_token(token, scopes, request)
