@@ -1,0 +1,195 @@
+"""Shared fixtures: users, clients with known secrets, one signing key for the session,
+and helpers that obtain tokens the way a client would, over HTTP."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.core.cache import caches
+from jwcrypto import jwk as jc_jwk
+from jwcrypto import jwt as jc_jwt
+from oauth2_provider.models import get_application_model
+
+from oauth_jwt import keys
+
+Application = get_application_model()
+REDIRECT_URI = "http://127.0.0.1:8765/callback"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """One RS256 signing key for the whole session (key generation is slow)."""
+    with django_db_blocker.unblock():
+        keys.ensure_active_key()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts with empty caches and a key snapshot read from its own database."""
+    keys.invalidate_cache()
+    for cache in caches.all():
+        cache.clear()
+    yield
+    keys.invalidate_cache()
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("alice", "alice@example.com", PASSWORD)
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.com", PASSWORD)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+@dataclass
+class Client:
+    app: object
+    secret: str
+
+    @property
+    def client_id(self) -> str:
+        return self.app.client_id
+
+
+def make_client(grant_type, client_type=Application.CLIENT_CONFIDENTIAL, name="Test app", **fields) -> Client:
+    secret = secrets.token_urlsafe(32) if client_type == Application.CLIENT_CONFIDENTIAL else ""
+    app = Application.objects.create(
+        name=name,
+        client_type=client_type,
+        authorization_grant_type=grant_type,
+        redirect_uris=fields.pop("redirect_uris", REDIRECT_URI if grant_type == "authorization-code" else ""),
+        client_secret=secret,
+        **fields,
+    )
+    return Client(app, secret)
+
+
+@pytest.fixture
+def web_client(db) -> Client:
+    return make_client(Application.GRANT_AUTHORIZATION_CODE, name="Web app")
+
+
+@pytest.fixture
+def public_client(db) -> Client:
+    return make_client(Application.GRANT_AUTHORIZATION_CODE, Application.CLIENT_PUBLIC, name="Native app")
+
+
+@pytest.fixture
+def service_client(db) -> Client:
+    return make_client(Application.GRANT_CLIENT_CREDENTIALS, name="Service")
+
+
+@pytest.fixture
+def device_client(db) -> Client:
+    return make_client(Application.GRANT_DEVICE_CODE, Application.CLIENT_PUBLIC, name="TV app")
+
+
+def basic_auth(c: Client) -> dict:
+    raw = f"{c.client_id}:{c.secret}".encode()
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(raw).decode()}
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def form_post(client, url: str, data: dict, **headers):
+    """POST ``application/x-www-form-urlencoded``, as OAuth clients do."""
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
+
+
+def token_request(client, c: Client, **data):
+    """POST to the token endpoint, authenticating confidential clients with Basic."""
+    headers = basic_auth(c) if c.secret else {}
+    if not c.secret:
+        data.setdefault("client_id", c.client_id)
+    return form_post(client, "/o/token/", data, **headers)
+
+
+def client_credentials_token(client, c: Client, scope="read", **extra) -> dict:
+    response = token_request(client, c, grant_type="client_credentials", scope=scope, **extra)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def authorize(client, user, c: Client, scope="read", challenge=None, **params):
+    """Sign in as ``user`` and approve ``c`` on the consent page; return the redirect."""
+    client.force_login(user)
+    query = {
+        "response_type": "code",
+        "client_id": c.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "scope": scope,
+        "state": "xyz",
+        **({"code_challenge": challenge, "code_challenge_method": "S256"} if challenge else {}),
+        **params,
+    }
+    page = client.get("/o/authorize/", query)
+    assert page.status_code == 200, page.content
+    form = page.context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["allow"] = "Authorize"
+    return client.post("/o/authorize/", data)
+
+
+def redirect_params(response) -> dict:
+    assert response.status_code in (302, 303), response.status_code
+    return {k: v[0] for k, v in parse_qs(urlsplit(response["Location"]).query).items()}
+
+
+def code_flow_token(client, user, c: Client, scope="read", **params) -> dict:
+    verifier, challenge = pkce_pair()
+    code = redirect_params(authorize(client, user, c, scope=scope, challenge=challenge, **params))["code"]
+    response = token_request(
+        client, c, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, code_verifier=verifier
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def refresh(client, c: Client, refresh_token: str, **extra):
+    return token_request(client, c, grant_type="refresh_token", refresh_token=refresh_token, **extra)
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def published_jwks(client) -> jc_jwk.JWKSet:
+    response = client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    return jc_jwk.JWKSet.from_json(response.content)
+
+
+def verify_independently(client, token: str) -> tuple[dict, dict]:
+    """Verify with jwcrypto (not PyJWT) against the published JWK set."""
+    checked = jc_jwt.JWT(jwt=token, key=published_jwks(client), expected_type="JWS")
+    header = json.loads(checked.header)
+    return header, json.loads(checked.claims)
+
+
+@pytest.fixture
+def api(client):
+    """GET /api/me with a bearer token."""
+
+    def call(token: str | None = None, **extra):
+        headers = bearer(token) if token else {}
+        return client.get("/api/me", **headers, **extra)
+
+    return call

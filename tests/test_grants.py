@@ -1,0 +1,156 @@
+"""Every grant authhub serves returns an RFC 9068 access token, checked with jwcrypto
+against the published JWK set."""
+
+import time
+
+import pytest
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+from oauth_jwt.models import IssuedToken
+
+from .conftest import (
+    client_credentials_token,
+    code_flow_token,
+    form_post,
+    refresh,
+    token_request,
+    verify_independently,
+)
+
+ISSUER = "http://127.0.0.1:8000"
+AUDIENCE = "http://127.0.0.1:8000/api/"
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_rfc9068(header, claims, body):
+    assert header["typ"] == "at+jwt"
+    assert header["alg"] == "RS256"
+    assert header["kid"]
+    assert claims["iss"] == ISSUER
+    assert claims["aud"] == AUDIENCE
+    for name in ("iss", "sub", "aud", "client_id", "iat", "exp", "jti"):
+        assert name in claims
+    assert isinstance(claims["iat"], int) and isinstance(claims["exp"], int)
+    assert claims["exp"] - claims["iat"] == body["expires_in"] == 600
+    assert abs(claims["iat"] - time.time()) < 60
+    assert len(claims["jti"]) >= 22  # 128 bits, base64url
+
+
+def test_client_credentials(client, service_client):
+    body = client_credentials_token(client, service_client, scope="read write")
+    header, claims = verify_independently(client, body["access_token"])
+    assert_rfc9068(header, claims, body)
+    assert claims["sub"] == claims["client_id"] == service_client.client_id
+    assert claims["scope"] == "read write"
+    assert "auth_time" not in claims
+    assert "refresh_token" not in body
+
+
+def test_authorization_code_with_pkce(client, user, web_client):
+    body = code_flow_token(client, user, web_client, scope="read")
+    header, claims = verify_independently(client, body["access_token"])
+    assert_rfc9068(header, claims, body)
+    assert claims["sub"] == str(user.pk)
+    assert claims["client_id"] == web_client.client_id
+    assert claims["scope"] == "read"
+    assert claims["auth_time"] == int(user.__class__.objects.get(pk=user.pk).last_login.timestamp())
+
+
+def test_refresh_tokens_stay_opaque_and_refresh_gives_a_new_jwt(client, user, web_client):
+    first = code_flow_token(client, user, web_client)
+    assert first["refresh_token"].count(".") == 0 and len(first["refresh_token"]) >= 30
+    response = refresh(client, web_client, first["refresh_token"])
+    assert response.status_code == 200, response.content
+    second = response.json()
+    _, old = verify_independently(client, first["access_token"])
+    header, new = verify_independently(client, second["access_token"])
+    assert_rfc9068(header, new, second)
+    assert new["jti"] != old["jti"]
+    assert new["sub"] == old["sub"]
+    assert new["auth_time"] == old["auth_time"]  # RFC 9068 §2.2.1: fixed across refreshes
+
+
+def test_public_client_code_flow(client, user, public_client):
+    body = code_flow_token(client, user, public_client, scope="read write")
+    _, claims = verify_independently(client, body["access_token"])
+    assert claims["client_id"] == public_client.client_id
+    assert claims["scope"] == "read write"
+
+
+def test_device_code(client, user, device_client):
+    start = form_post(client, "/o/device-authorization/", {"client_id": device_client.client_id, "scope": "read"})
+    assert start.status_code == 200, start.content
+    grant = start.json()
+    pending = token_request(
+        client, device_client, grant_type="urn:ietf:params:oauth:grant-type:device_code", device_code=grant["device_code"]
+    )
+    assert pending.json()["error"] == "authorization_pending"
+
+    client.force_login(user)
+    entered = client.post("/o/device/", {"user_code": grant["user_code"]})
+    assert entered.status_code == 302
+    accepted = client.post(entered["Location"], {"action": "accept"})
+    assert accepted.status_code == 302
+
+    response = token_request(
+        client, device_client, grant_type="urn:ietf:params:oauth:grant-type:device_code", device_code=grant["device_code"]
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    _, claims = verify_independently(client, body["access_token"])
+    assert claims["sub"] == str(user.pk)
+    assert claims["client_id"] == device_client.client_id
+
+
+def test_openid_scope_issues_an_id_token_from_the_same_key_store(client, user, web_client):
+    body = code_flow_token(client, user, web_client, scope="openid read", nonce="n-0S6")
+    header, claims = verify_independently(client, body["id_token"])
+    assert header["typ"] == "JWT"
+    at_header, _ = verify_independently(client, body["access_token"])
+    assert header["kid"] == at_header["kid"]
+    assert claims["iss"] == ISSUER
+    assert claims["aud"] == web_client.client_id
+    assert claims["nonce"] == "n-0S6"
+
+
+def test_dot_keeps_its_rows_and_oauth_jwt_records_the_jwt(client, service_client):
+    body = client_credentials_token(client, service_client)
+    _, claims = verify_independently(client, body["access_token"])
+    row = get_access_token_model().objects.get()
+    record = IssuedToken.objects.get(jti=claims["jti"])
+    assert record.token_checksum == row.token_checksum
+    assert row.token == ""  # RFC 9700 token storage: only the checksum is kept
+    assert int(row.expires.timestamp()) == claims["exp"]
+    assert record.audience == [AUDIENCE]
+    assert get_refresh_token_model().objects.count() == 0
+
+
+def test_resource_indicator_becomes_the_audience(client, service_client):
+    body = client_credentials_token(client, service_client, resource="https://reports.example.com/")
+    _, claims = verify_independently(client, body["access_token"])
+    assert claims["aud"] == "https://reports.example.com/"
+
+
+def test_resource_from_the_authorization_request_is_inherited(client, user, web_client):
+    body = code_flow_token(client, user, web_client, resource="https://reports.example.com/")
+    _, claims = verify_independently(client, body["access_token"])
+    assert claims["aud"] == "https://reports.example.com/"
+    response = refresh(client, web_client, body["refresh_token"])
+    _, refreshed = verify_independently(client, response.json()["access_token"])
+    assert refreshed["aud"] == "https://reports.example.com/"
+
+
+def test_jtis_are_unique(client, service_client):
+    jtis = {
+        verify_independently(client, client_credentials_token(client, service_client)["access_token"])[1]["jti"]
+        for _ in range(5)
+    }
+    assert len(jtis) == 5
+
+
+@pytest.mark.parametrize("grant", ["password", "implicit"])
+def test_password_and_implicit_are_off(client, service_client, grant):
+    response = token_request(client, service_client, grant_type=grant, username="x", password="y")
+    assert response.status_code == 400
+    assert response.json()["error"] in ("unsupported_grant_type", "unauthorized_client", "invalid_grant")
