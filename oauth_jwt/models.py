@@ -5,6 +5,7 @@ DOT's models are not swapped: the JWT facts live beside DOT's ``AccessToken`` ro
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +105,58 @@ class IssuedToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class Consent(models.Model):
+    """A person's remembered decision to let a client use some scopes.
+
+    Clients are named by ``client_id`` rather than a foreign key to DOT's Application,
+    so that resource-server projects can install this app without DOT's tables;
+    ``receivers`` removes the rows of a deleted client.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oauth_consents")
+    client_id = models.CharField(_("client id"), max_length=255)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("allowed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="oauth_jwt_one_consent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.client_id}"
+
+    def covers(self, scopes) -> bool:
+        return set(scopes) <= set(self.scopes)
+
+
+class ClientProfile(models.Model):
+    """What the hub adds to a DOT client: vetting, limits and what people see on consent."""
+
+    client_id = models.CharField(_("client id"), max_length=255, unique=True)
+    vetted = models.BooleanField(_("vetted by staff"), default=False)
+    allowed_scopes = models.JSONField(
+        _("allowed scopes"),
+        default=list,
+        blank=True,
+        help_text=_("Scopes this client may ask for. Empty: every scope the hub offers."),
+    )
+    access_token_lifetime = models.PositiveIntegerField(
+        _("access-token lifetime (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the hub's default."),
+    )
+    homepage = models.URLField(_("homepage"), blank=True)
+    logo_uri = models.URLField(_("logo"), blank=True)
+
+    class Meta:
+        verbose_name = _("client profile")
+        verbose_name_plural = _("client profiles")
+
+    def __str__(self) -> str:
+        return self.client_id
