@@ -116,3 +116,13 @@ def test_one_active_key_at_a_time():
             kid="other", algorithm="RS256", state="active", public_jwk={}, encrypted_private_key="x"
         )
     assert SigningKey.objects.filter(state="active").get() == key
+
+
+def test_deleting_a_client_forgets_its_consents_and_profile(user, web_client):
+    from oauth_jwt.models import ClientProfile, Consent
+
+    Consent.objects.create(user=user, client_id=web_client.client_id, scopes=["read"])
+    ClientProfile.objects.create(client_id=web_client.client_id, vetted=True)
+    web_client.app.delete()
+    assert not Consent.objects.exists()
+    assert not ClientProfile.objects.exists()
