@@ -13,9 +13,6 @@ def ids(messages):
     return {m.id for m in messages}
 
 
-    oauth2_settings.reload()
-
-
 @pytest.fixture
 def provider(settings):
     """Change OAUTH2_PROVIDER for one test; DOT caches its settings, so reload around it."""
