@@ -19,6 +19,7 @@ from .conftest import (
 
 ISSUER = "http://127.0.0.1:8000"
 AUDIENCE = "http://127.0.0.1:8000/api/"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +84,7 @@ def test_device_code(client, user, device_client):
     assert start.status_code == 200, start.content
     grant = start.json()
     pending = token_request(
-        client, device_client, grant_type="urn:ietf:params:oauth:grant-type:device_code", device_code=grant["device_code"]
+        client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"]
     )
     assert pending.json()["error"] == "authorization_pending"
 
@@ -94,7 +95,7 @@ def test_device_code(client, user, device_client):
     assert accepted.status_code == 302
 
     response = token_request(
-        client, device_client, grant_type="urn:ietf:params:oauth:grant-type:device_code", device_code=grant["device_code"]
+        client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"]
     )
     assert response.status_code == 200, response.content
     body = response.json()

@@ -21,7 +21,6 @@ from .. import keys
 from ..conf import jwt_settings
 
 
-
 def absolute_url(name: str) -> str:
     """An endpoint URL on the issuer's origin."""
     parts = urlsplit(jwt_settings.ISSUER)
