@@ -3,7 +3,7 @@ shared by the DRF authentication class, the middleware and the decorator."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
@@ -27,7 +27,7 @@ class TokenAuth:
         self.jti: str = claims["jti"]
         self.client_id: str = claims["client_id"]
         self.sub: str = claims["sub"]
-        self.expires = datetime.fromtimestamp(claims["exp"], tz=dt_timezone.utc)
+        self.expires = datetime.fromtimestamp(claims["exp"], tz=timezone.utc)
 
     @cached_property
     def scopes(self) -> frozenset[str]:
@@ -39,7 +39,7 @@ class TokenAuth:
         return self.sub == self.client_id
 
     def is_expired(self) -> bool:
-        return datetime.now(tz=dt_timezone.utc) >= self.expires
+        return datetime.now(tz=timezone.utc) >= self.expires
 
     def allow_scopes(self, scopes) -> bool:
         return not scopes or set(scopes) <= self.scopes
