@@ -7,6 +7,7 @@ as the demo on http://127.0.0.1:8000.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "oauth2_provider",
+    "axes",
     "oauth_jwt",
     "authhub",
 ]
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "authhub.urls"
@@ -93,6 +97,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "oauth_jwt:login"
 LOGIN_REDIRECT_URL = "/"
+CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"
+
+# Sign-in throttling (django-axes). AxesStandaloneBackend first: it refuses a locked-out
+# username+address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Per username *and* address: a stranger guessing one account neither locks its owner out
+# from elsewhere nor locks everyone else out behind the same address (NAT, office).
+# Unknown usernames are counted the same way, so the lockout does not reveal accounts.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"
+# The client address comes from the socket unless a trusted proxy in front sets it;
+# otherwise anyone could pick a fresh X-Forwarded-For for every guess.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if flag("AUTHHUB_BEHIND_PROXY") else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = 1 if flag("AUTHHUB_BEHIND_PROXY") else None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

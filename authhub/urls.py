@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 from .api import MeView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="oauth_jwt:login", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="oauth_jwt:connected-apps", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/me", MeView.as_view(), name="api-me"),
     path("", include("oauth_jwt.urls")),

@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
-from .views import accounts, discovery
+from .views import accounts, connected, consent, discovery
 
 wellknown = [
     path(
@@ -26,6 +26,7 @@ wellknown = [
 ]
 
 endpoints = [
+    path("authorize/", consent.ConsentView.as_view(), name="authorize"),
     *dot_urls.base_urlpatterns,
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
@@ -36,6 +37,8 @@ provider_patterns = [*wellknown, path("o/", include(endpoints))]
 pages = [
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("accounts/apps/", connected.ConnectedAppsView.as_view(), name="connected-apps"),
+    path("accounts/apps/disconnect/", connected.DisconnectView.as_view(), name="disconnect"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,84 @@
+"""Connected apps: the clients a person allowed, and disconnecting one.
+
+"Last used" is derived from ``IssuedToken`` (the newest token issued to this person
+for that client), so nothing new has to be recorded on each token request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from oauth2_provider.models import get_application_model
+from oauth2_provider.scopes import get_scopes_backend
+
+from .. import consents
+from ..models import ClientProfile, Consent, IssuedToken
+from ..pagesecurity import secure_page
+
+
+@dataclass(frozen=True)
+class ConnectedApp:
+    client_id: str
+    name: str
+    profile: ClientProfile | None
+    scopes: list[tuple[str, str]]
+    allowed_at: datetime
+    last_used_at: datetime | None
+
+
+def connected_apps(user) -> list[ConnectedApp]:
+    rows = list(Consent.objects.filter(user=user).order_by("-created_at"))
+    client_ids = [row.client_id for row in rows]
+    names = dict(get_application_model().objects.filter(client_id__in=client_ids).values_list("client_id", "name"))
+    profiles = {p.client_id: p for p in ClientProfile.objects.filter(client_id__in=client_ids)}
+    last_used = dict(
+        IssuedToken.objects.filter(subject=str(user.pk), client_id__in=client_ids)
+        .values("client_id")
+        .annotate(last=Max("issued_at"))
+        .values_list("client_id", "last")
+    )
+    descriptions = get_scopes_backend().get_all_scopes()
+    return [
+        ConnectedApp(
+            client_id=row.client_id,
+            name=names.get(row.client_id) or row.client_id,
+            profile=profiles.get(row.client_id),
+            scopes=[(scope, descriptions.get(scope, scope)) for scope in row.scopes],
+            allowed_at=row.created_at,
+            last_used_at=last_used.get(row.client_id),
+        )
+        for row in rows
+    ]
+
+
+@method_decorator(secure_page, name="dispatch")
+class ConnectedAppsView(LoginRequiredMixin, TemplateView):
+    template_name = "oauth_jwt/connected_apps.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "apps": connected_apps(self.request.user)}
+
+
+@method_decorator(secure_page, name="dispatch")
+class DisconnectView(LoginRequiredMixin, View):
+    """POST ``client_id``: forget the consent and revoke that client's tokens at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        client_id = request.POST.get("client_id", "")
+        if consents.disconnect(request.user, client_id):
+            messages.success(request, _("Disconnected. The app can no longer use your account."))
+        response = HttpResponseRedirect(reverse("oauth_jwt:connected-apps"))
+        response.status_code = 303
+        return response
