@@ -52,6 +52,11 @@ DEFAULTS: dict[str, Any] = {
     "USER_RESOLVER": "local",
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
     "CLAIMS_HOOK": None,
+    # Client authentication at the token, revocation and introspection endpoints:
+    # failures allowed per client and address within the window, then 429 (throttle.py).
+    "CLIENT_AUTH_MAX_FAILURES": 10,
+    "CLIENT_AUTH_WINDOW_SECONDS": 300,
+    "THROTTLE_CACHE": "default",
 }
 
 
@@ -169,6 +174,18 @@ class OAuthJWTSettings:
     @property
     def CLAIMS_HOOK(self):
         return self._import("CLAIMS_HOOK")
+
+    @property
+    def CLIENT_AUTH_MAX_FAILURES(self) -> int:
+        return int(self._get("CLIENT_AUTH_MAX_FAILURES"))
+
+    @property
+    def CLIENT_AUTH_WINDOW_SECONDS(self) -> int:
+        return int(self._get("CLIENT_AUTH_WINDOW_SECONDS"))
+
+    @property
+    def THROTTLE_CACHE(self) -> str:
+        return self._get("THROTTLE_CACHE")
 
     @property
     def is_remote(self) -> bool:

@@ -160,3 +160,30 @@ class ClientProfile(models.Model):
 
     def __str__(self) -> str:
         return self.client_id
+
+
+class RedeemedCode(models.Model):
+    """The tombstone of an authorization code that was presented at the token endpoint.
+
+    Written (unique ``code_checksum``) the moment a code is first presented, before any
+    token exists, so that exactly one redemption wins even under concurrency; a later
+    presentation finds it and revokes what the first one issued (RFC 6749 §4.1.2,
+    RFC 9700 §4.2.4). Tokens are named by checksum and refresh-token family, not by
+    foreign key.
+    """
+
+    code_checksum = models.CharField(max_length=64, unique=True, editable=False)
+    client_id = models.CharField(_("client id"), max_length=255)
+    redeemed_at = models.DateTimeField(_("redeemed"), default=timezone.now)
+    # Kept until every token issued from the code would have expired.
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+    access_token_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    token_family = models.UUIDField(null=True, blank=True, editable=False)
+    replayed_at = models.DateTimeField(_("replayed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("redeemed authorization code")
+        verbose_name_plural = _("redeemed authorization codes")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.redeemed_at:%Y-%m-%d %H:%M:%S}"

@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
-from .views import accounts, connected, consent, discovery
+from .views import accounts, clientauth, connected, consent, discovery
 
 wellknown = [
     path(
@@ -27,6 +27,8 @@ wellknown = [
 
 endpoints = [
     path("authorize/", consent.ConsentView.as_view(), name="authorize"),
+    path("token/", clientauth.TokenView.as_view(), name="token"),
+    path("revoke_token/", clientauth.RevokeTokenView.as_view(), name="revoke-token"),
     *dot_urls.base_urlpatterns,
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),

@@ -15,13 +15,14 @@ from .bearer import authenticate_token
 from .conf import jwt_settings
 from .exceptions import InvalidToken
 from .models import IssuedToken
+from .replay import ReplayProtectionMixin
 from .silent import SilentPromptMixin
 from .verify import ACCESS_TOKEN_TYPES
 
 logger = logging.getLogger(__name__)
 
 
-class JWTOAuth2Validator(SilentPromptMixin, OAuth2Validator):
+class JWTOAuth2Validator(SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
     # --- issuing -----------------------------------------------------------------------
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):

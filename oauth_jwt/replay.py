@@ -1,0 +1,185 @@
+"""Single-use authorization codes and race-proof refresh-token rotation.
+
+A code is consumed the moment it is first presented, before any token exists: a
+``RedeemedCode`` row with a unique checksum is inserted, so exactly one of any number of
+concurrent redemptions wins. Every later presentation gets ``invalid_grant`` and revokes
+what the first one issued (RFC 6749 §4.1.2, RFC 9700 §4.2.4); a replay that races the
+first redemption marks the row and the winner revokes its own tokens as it records them.
+The code is burnt by any failed attempt (a wrong PKCE verifier, a wrong ``redirect_uri``,
+another client), so a verifier cannot be guessed.
+
+Refresh tokens: DOT rotates them and, on reuse of a superseded one, revokes the family.
+Two concurrent refreshes of one token both pass DOT's check before either rotates; the
+rotation here re-reads the token under its row lock and treats the loser as a reuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.oauth2.rfc6749 import errors
+
+from .models import RedeemedCode
+
+logger = logging.getLogger(__name__)
+
+# RFC 7636 §4.1: 43 to 128 unreserved characters.
+CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+
+
+def checksum(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _tombstone_lifetime() -> timedelta:
+    """Long enough to revoke any token the code led to when a replay shows up late."""
+    seconds = max(
+        oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS,
+        oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS,
+        oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0,
+    )
+    return timedelta(seconds=seconds)
+
+
+def revoke_redeemed(record: RedeemedCode) -> None:
+    """Revoke every token issued from the code: its refresh-token family (which takes
+    the family's access tokens along) and the first access token. Deleting access-token
+    rows puts their JWTs on the denylist (see ``receivers``)."""
+    if record.token_family:
+        get_refresh_token_model().revoke_family(record.token_family)
+    if record.access_token_checksum:
+        get_access_token_model().objects.filter(token_checksum=record.access_token_checksum).delete()
+
+
+class _RefreshTokenReused(Exception):
+    def __init__(self, token_family) -> None:
+        super().__init__("refresh token reused")
+        self.token_family = token_family
+
+
+class ReplayProtectionMixin:
+    """Mixed into ``JWTOAuth2Validator`` ahead of DOT's ``OAuth2Validator``."""
+
+    # --- authorization codes ------------------------------------------------------
+
+    def validate_code(self, client_id, code, client, request, *args, **kwargs):
+        if not self._consume_code(code, client):
+            return False
+        if not super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return False
+        return self._pkce_acceptable(code, client, request)
+
+    def _consume_code(self, code: str, client) -> bool:
+        """Insert the tombstone; ``False`` for an unknown, replayed or foreign code."""
+        if not isinstance(code, str) or not code:
+            return False
+        code_checksum = checksum(code)
+        grant = get_grant_model().objects.filter(code=code).select_related("application").first()
+        if grant is None:
+            self._code_replayed(code_checksum)
+            return False
+        try:
+            with transaction.atomic():
+                RedeemedCode.objects.create(
+                    code_checksum=code_checksum,
+                    client_id=grant.application.client_id,
+                    expires_at=timezone.now() + _tombstone_lifetime(),
+                )
+        except IntegrityError:
+            self._code_replayed(code_checksum)
+            return False
+        if grant.application_id != client.pk:
+            logger.warning(
+                "authorization code presented by another client",
+                extra={"event": "code.wrong_client", "client_id": client.client_id},
+            )
+            return False
+        return True
+
+    def _code_replayed(self, code_checksum: str) -> None:
+        with transaction.atomic():
+            record = RedeemedCode.objects.select_for_update().filter(code_checksum=code_checksum).first()
+            if record is None:
+                return
+            if record.replayed_at is None:
+                record.replayed_at = timezone.now()
+                record.save(update_fields=["replayed_at"])
+            revoke_redeemed(record)
+        logger.warning(
+            "authorization code replayed; tokens issued from it revoked",
+            extra={"event": "code.replayed", "client_id": record.client_id},
+        )
+
+    def _pkce_acceptable(self, code: str, client, request) -> bool:
+        """S256 only; no verifier without a challenge (RFC 9700 §4.8.2); a verifier of
+        the RFC 7636 shape. The code is already burnt when this refuses."""
+        grant = get_grant_model().objects.filter(code=code, application=client).first()
+        verifier = getattr(request, "code_verifier", None)
+        if grant is None:
+            return False
+        if not grant.code_challenge:
+            return verifier is None and not self.is_pkce_required(client.client_id, request)
+        if grant.code_challenge_method != "S256":
+            return False
+        return verifier is None or bool(CODE_VERIFIER.fullmatch(verifier))
+
+    def _record_redemption(self, token: dict, request) -> None:
+        """Note what the code led to; revoke it at once if a replay came in meanwhile."""
+        record = RedeemedCode.objects.select_for_update().filter(code_checksum=checksum(request.code)).first()
+        if record is None:
+            return
+        record.access_token_checksum = checksum(token["access_token"])
+        if token.get("refresh_token"):
+            record.token_family = (
+                get_refresh_token_model()
+                .objects.filter(token_checksum=checksum(token["refresh_token"]), revoked__isnull=True)
+                .values_list("token_family", flat=True)
+                .first()
+            )
+        record.save(update_fields=["access_token_checksum", "token_family"])
+        if record.replayed_at is not None:
+            revoke_redeemed(record)
+            logger.warning(
+                "authorization code replayed during its redemption; tokens revoked",
+                extra={"event": "code.replayed", "client_id": record.client_id},
+            )
+
+    # --- issuing ------------------------------------------------------------------------
+
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        try:
+            return super().save_bearer_token(token, request, *args, **kwargs)
+        except _RefreshTokenReused as exc:
+            # DOT's transaction rolled back; revoke the family in a transaction of its own.
+            if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION:
+                get_refresh_token_model().revoke_family(exc.token_family)
+            logger.warning(
+                "refresh token reused concurrently; family revoked",
+                extra={"event": "refresh.reused", "client_id": request.client.client_id},
+            )
+            raise errors.InvalidGrantError(request=request) from None
+
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        if request.grant_type == "refresh_token":
+            self._lock_refresh_token(request)
+        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type == "authorization_code":
+            self._record_redemption(token, request)
+        return result
+
+    def _lock_refresh_token(self, request) -> None:
+        """Re-read the presented refresh token under its row lock: if a concurrent
+        request rotated it after DOT validated it here, this one is a reuse."""
+        presented = getattr(request, "refresh_token_instance", None)
+        if presented is None or oauth2_settings.REFRESH_TOKEN_GRACE_PERIOD_SECONDS:
+            return
+        current = get_refresh_token_model().objects.select_for_update().filter(pk=presented.pk).first()
+        if current is None or current.revoked is not None:
+            raise _RefreshTokenReused(presented.token_family)

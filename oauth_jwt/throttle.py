@@ -1,0 +1,131 @@
+"""Throttled client authentication at the token, revocation and introspection endpoints
+(RFC 6749 §2.3.1: "protect any endpoint utilizing [client passwords] against brute force").
+
+Failed client authentications (``401 invalid_client``) are counted in a Django cache per
+client *and* address, and per address alone (one address spraying many client ids).
+Past ``CLIENT_AUTH_MAX_FAILURES`` within ``CLIENT_AUTH_WINDOW_SECONDS`` the endpoint
+answers ``429`` with ``Retry-After`` before checking any secret. The address is
+``REMOTE_ADDR``: behind a reverse proxy, have the proxy (or a trusted-proxy middleware)
+set it; a raw ``X-Forwarded-For`` would let every guess pick a fresh address.
+
+``ClientAuthThrottleMixin`` goes first in the bases of a view; ``throttle_client_auth``
+decorates a function view the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import unquote_plus
+
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .conf import jwt_settings
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = "oauth_jwt:clientauth:"
+# Bigger Authorization headers are refused unread: no client credential is that long.
+MAX_AUTHORIZATION_HEADER = 4096
+
+
+def _cache():
+    return caches[jwt_settings.THROTTLE_CACHE]
+
+
+def _client_id(request: HttpRequest) -> str:
+    """The client id the request claims, from Basic credentials or the form body."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+        return unquote_plus(decoded.partition(":")[0])
+    return request.POST.get("client_id", "")
+
+
+def _keys(request: HttpRequest) -> list[str]:
+    address = request.META.get("REMOTE_ADDR", "")
+    client_id = _client_id(request)
+    digest = hashlib.sha256(f"{client_id}\n{address}".encode()).hexdigest()
+    return [f"{_PREFIX}pair:{digest}", f"{_PREFIX}addr:{hashlib.sha256(address.encode()).hexdigest()}"]
+
+
+def _limits(key: str) -> int:
+    failures = jwt_settings.CLIENT_AUTH_MAX_FAILURES
+    # One address may fail for several clients (a shared NAT), but not without bound.
+    return failures * 5 if ":addr:" in key else failures
+
+
+def is_throttled(request: HttpRequest) -> bool:
+    counts = _cache().get_many(_keys(request))
+    return any(count >= _limits(key) for key, count in counts.items())
+
+
+def record_failure(request: HttpRequest) -> None:
+    cache = _cache()
+    window = jwt_settings.CLIENT_AUTH_WINDOW_SECONDS
+    for key in _keys(request):
+        cache.add(key, 0, window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+
+
+def _is_client_auth_failure(response: HttpResponse) -> bool:
+    if response.status_code != 401:
+        return False
+    try:
+        return json.loads(response.content).get("error") == "invalid_client"
+    except (ValueError, AttributeError):
+        return False
+
+
+def _refused(status: int, error: str, description: str) -> JsonResponse:
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def guarded(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Run ``view`` unless the caller is throttled; count its client-auth failures."""
+    if request.method != "POST":
+        return view(request, *args, **kwargs)
+    if len(request.META.get("HTTP_AUTHORIZATION", "")) > MAX_AUTHORIZATION_HEADER:
+        return _refused(400, "invalid_request", "The Authorization header is too large.")
+    if is_throttled(request):
+        logger.warning("client authentication throttled", extra={"event": "client_auth.throttled"})
+        response = _refused(429, "temporarily_unavailable", "Too many failed client authentications.")
+        response["Retry-After"] = str(jwt_settings.CLIENT_AUTH_WINDOW_SECONDS)
+        return response
+    response = view(request, *args, **kwargs)
+    if _is_client_auth_failure(response):
+        record_failure(request)
+        if "WWW-Authenticate" not in response:
+            # RFC 6749 §5.2: name the scheme the client can authenticate with.
+            response["WWW-Authenticate"] = 'Basic realm="oauth"'
+    return response
+
+
+class ClientAuthThrottleMixin:
+    """First base of a class-based endpoint view that authenticates clients."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return guarded(super().dispatch, request, *args, **kwargs)
+
+
+def throttle_client_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return guarded(view, request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,57 @@
+"""DOT's token and revocation endpoints with throttled client authentication.
+
+Routed ahead of DOT's views under the same names (see ``urls``). The decorators are
+repeated because ``dispatch`` is overridden: Django copies them from the class's own
+``dispatch``, and a token endpoint must stay CSRF-exempt and open to anonymous callers.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider import views as dot_views
+from oauth2_provider.models import get_access_token_model
+from oauth2_provider.signals import app_authorized
+
+from ..replay import checksum
+from ..throttle import ClientAuthThrottleMixin
+
+SENSITIVE = ("client_secret", "code", "code_verifier", "refresh_token", "device_code", "password")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
+    """RFC 6749 §3.2."""
+
+    @method_decorator(sensitive_post_parameters(*SENSITIVE))
+    def authorization_flow_token_response(self, request, *args, **kwargs):
+        """DOT's, except that a token already revoked when the response is built (a
+        replay of the code raced its redemption, see ``replay``) is not an error: the
+        tokens are issued and dead, and ``app_authorized`` has nothing to announce."""
+        url, headers, body, status = self.create_token_response(request)
+        if status == 200:
+            access_token = json.loads(body).get("access_token")
+            if access_token is not None:
+                rows = get_access_token_model().objects.filter(token_checksum=checksum(access_token))
+                token = rows.first()
+                if token is not None:
+                    app_authorized.send(sender=self, request=request, token=token)
+        # JSON and no-store even when an error escaped oauthlib's own headers (an
+        # ``OAuth2Error`` raised while saving carries only its own).
+        response = HttpResponse(content=body, status=status, content_type="application/json")
+        response["Cache-Control"] = "no-store"
+        for name, value in headers.items():
+            response[name] = value
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class RevokeTokenView(ClientAuthThrottleMixin, dot_views.RevokeTokenView):
+    """RFC 7009."""

@@ -1,0 +1,135 @@
+"""Races on the real PostgreSQL server: concurrent redemptions, refreshes and
+revocations each leave exactly one winner and a consistent set of live tokens
+(catalogue C15, C20; RFC 9700 §4.2.4, §4.14.2)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from django.test import Client as HttpClient
+from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+from oauth_jwt.models import IssuedToken
+from oauth_jwt.revocation import is_revoked
+
+from ..conftest import (
+    REDIRECT_URI,
+    authorize,
+    basic_auth,
+    bearer,
+    form_post,
+    pkce_pair,
+    redirect_params,
+    refresh,
+    token_request,
+)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 20
+
+
+def concurrently(*calls):
+    """Run each call in its own thread, released together; each closes its connection."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait(timeout=30)
+            return call(HttpClient(raise_request_exception=False))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def code_grant(client, user, c):
+    verifier, challenge = pkce_pair()
+    code = redirect_params(authorize(client, user, c, challenge=challenge))["code"]
+    return {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+
+
+def assert_no_server_errors(responses, json=True):
+    assert all(r.status_code < 500 for r in responses), [r.status_code for r in responses]
+    assert not json or all(r["Content-Type"] == "application/json" for r in responses)
+
+
+def assert_every_dead_jwt_is_denylisted():
+    """A JWT whose DOT row is gone is revoked in the record and on the denylist."""
+    live = set(get_access_token_model().objects.values_list("token_checksum", flat=True))
+    for record in IssuedToken.objects.all():
+        if record.token_checksum not in live:
+            assert record.revoked_at is not None, record.jti
+            assert is_revoked(record.jti, record.kid)
+
+
+def test_concurrent_redemptions_of_one_code(client, user, web_client):
+    grant = code_grant(client, user, web_client)
+    responses = concurrently(*[lambda c: token_request(c, web_client, **grant)] * THREADS)
+    assert_no_server_errors(responses)
+    winners = [r for r in responses if r.status_code == 200]
+    assert len(winners) == 1
+    assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
+    # Every other presentation was a replay: what the winner got is revoked too.
+    tokens = winners[0].json()
+    assert client.get("/api/me", **bearer(tokens["access_token"])).status_code == 401
+    assert refresh(client, web_client, tokens["refresh_token"]).status_code == 400
+    assert not get_access_token_model().objects.exists()
+    assert_every_dead_jwt_is_denylisted()
+
+
+def test_concurrent_refreshes_of_one_refresh_token(client, user, web_client):
+    first = token_request(client, web_client, **code_grant(client, user, web_client)).json()
+    responses = concurrently(*[lambda c: refresh(c, web_client, first["refresh_token"])] * THREADS)
+    assert_no_server_errors(responses)
+    winners = [r for r in responses if r.status_code == 200]
+    assert len(winners) == 1
+    assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
+    # The losers were reuses of a rotated token: the family is revoked, newest pair included.
+    newest = winners[0].json()
+    assert newest["access_token"] and newest["refresh_token"]
+    assert client.get("/api/me", **bearer(newest["access_token"])).status_code == 401
+    assert refresh(client, web_client, newest["refresh_token"]).status_code == 400
+    family = get_refresh_token_model().objects.filter(application=web_client.app)
+    assert family.values("token_family").distinct().count() == 1
+    assert not family.filter(revoked__isnull=True).exists()
+    assert not get_access_token_model().objects.exists()
+    assert_every_dead_jwt_is_denylisted()
+
+
+@pytest.mark.parametrize("round_", range(5))
+def test_concurrent_revocation_and_refresh(client, user, web_client, round_):
+    tokens = token_request(client, web_client, **code_grant(client, user, web_client)).json()
+
+    def revoke(kind):
+        def call(c):
+            data = {"token": tokens[kind], "token_type_hint": kind}
+            return form_post(c, "/o/revoke_token/", data, **basic_auth(web_client))
+
+        return call
+
+    calls = [lambda c: refresh(c, web_client, tokens["refresh_token"])] + [revoke("refresh_token")] * 3
+    calls += [revoke("access_token")] * 2
+    responses = concurrently(*calls)
+    assert_no_server_errors(responses, json=False)
+    assert responses[0]["Content-Type"] == "application/json"
+    assert all(r.status_code == 200 for r in responses[1:])
+
+    # The original pair is dead whoever won.
+    assert client.get("/api/me", **bearer(tokens["access_token"])).status_code == 401
+    assert refresh(client, web_client, tokens["refresh_token"]).status_code == 400
+    live_refresh = get_refresh_token_model().objects.filter(revoked__isnull=True)
+    live_access = get_access_token_model().objects.all()
+    if responses[0].status_code == 200:
+        # The refresh won: at most its own new pair survives, nothing older.
+        assert live_refresh.count() <= 1 and live_access.count() <= 1
+        for row in live_refresh:
+            assert row.access_token_id in set(live_access.values_list("pk", flat=True))
+    else:
+        assert responses[0].json()["error"] == "invalid_grant"
+        assert not live_refresh.exists() and not live_access.exists()
+    assert_every_dead_jwt_is_denylisted()
