@@ -1,0 +1,133 @@
+"""A live hub (pytest-django's live server, issuer = its URL) and the resource-server
+project of ``tests/rs_project`` run in a subprocess against it, sharing a Redis
+denylist (``redis://127.0.0.1:6379/13`` unless ``RS_TEST_REDIS_URL`` says otherwise)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from django.core.cache import caches
+from oauth2_provider.settings import oauth2_settings
+
+from oauth_jwt import jwks
+
+REPO = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("RS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+RS_AUDIENCE = "https://reports.example.test/api/"
+HUB_API = "https://hub-api.example.test/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def point_hub_at(settings, url: str, **jwt_overrides) -> None:
+    """Make the in-process hub issue tokens as ``url`` with a Redis denylist."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "denylist": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    }
+    settings.OAUTH_JWT = {
+        **settings.OAUTH_JWT,
+        "ISSUER": url,
+        "DEFAULT_AUDIENCE": HUB_API,
+        "AUDIENCE": HUB_API,
+        "DENYLIST_CACHE": "denylist",
+        **jwt_overrides,
+    }
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_ISS_ENDPOINT": url,
+        "ALWAYS_RELOAD_OAUTHLIB_CORE": True,
+    }
+    oauth2_settings.reload()
+    caches["denylist"].clear()
+
+
+@pytest.fixture
+def hub(live_server, settings):
+    point_hub_at(settings, live_server.url)
+    yield live_server
+    caches["denylist"].clear()
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER}
+    oauth2_settings.reload()
+    jwks.reset()
+
+
+@dataclass
+class ResourceServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def get(self, path: str, token: str | None = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.session.get(self.url + path, headers=headers, timeout=10)
+
+    def post(self, path: str, token: str | None = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.session.post(self.url + path, headers=headers, timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@pytest.fixture
+def start_rs(tmp_path):
+    """``start_rs(issuer, **RS_env)``: run ``tests.rs_project`` on a free port."""
+    started: list[ResourceServer] = []
+
+    def start(issuer: str, **env: str) -> ResourceServer:
+        port = free_port()
+        log = tmp_path / f"rs-{port}.log"
+        environ = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.rs_project.settings",
+            "PYTHONPATH": str(REPO),
+            "RS_ISSUER": issuer,
+            "RS_METADATA_URL": f"{issuer}/.well-known/oauth-authorization-server",
+            "RS_AUDIENCE": RS_AUDIENCE,
+            "RS_CACHE_URL": REDIS_URL,
+            **env,
+        }
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=REPO,
+                env=environ,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = ResourceServer(f"http://127.0.0.1:{port}", process, log)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"the resource server exited:\n{log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return server
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"the resource server did not start:\n{log.read_text()}")
+
+    yield start
+    for server in started:
+        server.stop()

@@ -1,0 +1,235 @@
+"""oauth_jwt.jwks against a small fake hub whose answers each test controls."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+from oauth_jwt import jwks
+from oauth_jwt.bearer import authenticate_token
+from oauth_jwt.exceptions import InvalidToken
+
+ISSUER = "https://hub.example.test"
+AUDIENCE = "https://reports.example.test/api/"
+
+
+class FakeHub:
+    def __init__(self) -> None:
+        self.keys: list[dict] = []
+        self.cache_control = "public, max-age=300"
+        self.issuer = ISSUER
+        self.oversized = False
+        self.hits: dict[str, int] = {}
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                hub.hits[self.path] = hub.hits.get(self.path, 0) + 1
+                if self.path == "/.well-known/oauth-authorization-server":
+                    body = {"issuer": hub.issuer, "jwks_uri": hub.url + "/jwks"}
+                elif self.path == "/jwks":
+                    body = {"keys": hub.keys, "pad": "x" * 70_000 if hub.oversized else ""}
+                else:
+                    self.send_error(404)
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", hub.cache_control)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def new_key(self, **jwk_changes):
+        private = ec.generate_private_key(ec.SECP256R1())
+        public = ECAlgorithm.to_jwk(private.public_key(), as_dict=True)
+        public.update({"kid": uuid.uuid4().hex, "alg": "ES256", "use": "sig"}, **jwk_changes)
+        public = {k: v for k, v in public.items() if v is not None}
+        self.keys.append(public)
+        return private, public
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_hub(settings):
+    hub = FakeHub()
+    settings.OAUTH_JWT = {
+        **settings.OAUTH_JWT,
+        "ISSUER": ISSUER,
+        "AUDIENCE": AUDIENCE,
+        "METADATA_URL": hub.url + "/.well-known/oauth-authorization-server",
+        "JWKS_REFRESH_INTERVAL_SECONDS": 0.5,
+        "REVOCATION_CHECK": "none",
+    }
+    jwks.reset()
+    yield hub
+    hub.stop()
+    jwks.reset()
+
+
+def sign(private, public, **claims) -> str:
+    now = int(time.time())
+    body = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "42",
+        "client_id": "app",
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 300,
+        "scope": "read",
+        **claims,
+    }
+    return jwt.encode(body, private, algorithm="ES256", headers={"typ": "at+jwt", "kid": public["kid"]})
+
+
+def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
+    private, public = fake_hub.new_key()
+    key = jwks.remote_key(public["kid"])
+    assert (key.kid, key.algorithm) == (public["kid"], "ES256")
+    _, auth = authenticate_token(sign(private, public))
+    assert auth.sub == "42"
+
+
+def test_jwks_url_skips_discovery(fake_hub, settings):
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "METADATA_URL": "", "JWKS_URL": fake_hub.url + "/jwks"}
+    _, public = fake_hub.new_key()
+    assert jwks.remote_key(public["kid"]) is not None
+    assert "/.well-known/oauth-authorization-server" not in fake_hub.hits
+
+
+def test_metadata_naming_another_issuer_is_not_trusted(fake_hub):
+    fake_hub.issuer = "https://evil.example.test"
+    _, public = fake_hub.new_key()
+    assert jwks.remote_key(public["kid"]) is None
+    assert "/jwks" not in fake_hub.hits
+
+
+def test_the_jwk_set_is_kept_for_its_max_age(fake_hub):
+    fake_hub.cache_control = "public, max-age=1"
+    _, public = fake_hub.new_key()
+    for _ in range(5):
+        assert jwks.remote_key(public["kid"]) is not None
+    assert fake_hub.hits["/jwks"] == 1
+    time.sleep(1.1)
+    assert jwks.remote_key(public["kid"]) is not None
+    assert fake_hub.hits["/jwks"] == 2
+
+
+def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub):
+    _, public = fake_hub.new_key()
+    assert jwks.remote_key(public["kid"]) is not None
+    time.sleep(0.6)
+    for _ in range(20):
+        assert jwks.remote_key("no-such-kid") is None
+    assert fake_hub.hits["/jwks"] == 2
+    _, rotated = fake_hub.new_key()
+    assert jwks.remote_key(rotated["kid"]) is None  # still within the interval
+    time.sleep(0.6)
+    assert jwks.remote_key(rotated["kid"]) is not None
+    assert fake_hub.hits["/jwks"] == 3
+
+
+def test_keys_without_a_supported_alg_or_with_private_members_are_ignored(fake_hub):
+    _, no_alg = fake_hub.new_key(alg=None)
+    _, weak = fake_hub.new_key(alg="HS256")
+    _, private = fake_hub.new_key(d="c2VjcmV0")
+    _, good = fake_hub.new_key()
+    assert jwks.remote_key(good["kid"]) is not None
+    for public in (no_alg, weak, private):
+        assert jwks.remote_key(public["kid"]) is None
+
+
+def test_the_algorithm_is_pinned_to_the_key(fake_hub):
+    private, public = fake_hub.new_key()
+    token = jwt.encode(
+        {"iss": ISSUER},
+        "a-guessed-secret-that-is-long-enough-for-hs256",
+        algorithm="HS256",
+        headers={"typ": "at+jwt", "kid": public["kid"]},
+    )
+    with pytest.raises(InvalidToken, match="algorithm"):
+        authenticate_token(token)
+
+
+def test_a_key_named_inside_the_token_is_never_used_or_fetched(fake_hub):
+    _, public = fake_hub.new_key()
+    attacker = ec.generate_private_key(ec.SECP256R1())
+    token = jwt.encode(
+        {"iss": ISSUER},
+        attacker,
+        algorithm="ES256",
+        headers={"typ": "at+jwt", "kid": public["kid"], "jku": fake_hub.url + "/attacker-jwks"},
+    )
+    with pytest.raises(InvalidToken):
+        authenticate_token(token)
+    assert "/attacker-jwks" not in fake_hub.hits
+
+
+def test_an_oversized_jwk_set_is_refused(fake_hub):
+    _, public = fake_hub.new_key()
+    fake_hub.oversized = True
+    assert jwks.remote_key(public["kid"]) is None
+
+
+def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
+    fake_hub.cache_control = "max-age=1"
+    private, public = fake_hub.new_key()
+    token = sign(private, public)
+    authenticate_token(token)
+    _, unseen = fake_hub.new_key()
+    fake_hub.stop()
+    time.sleep(1.1)  # the cached set is stale and the hub is gone
+    _, auth = authenticate_token(token)
+    assert auth.jti
+    assert jwks.remote_key(public["kid"]) is not None
+    time.sleep(0.6)
+    assert jwks.remote_key(unseen["kid"]) is None
+
+
+def test_no_hub_at_all_refuses_every_token(settings):
+    settings.OAUTH_JWT = {
+        **settings.OAUTH_JWT,
+        "ISSUER": ISSUER,
+        "METADATA_URL": "http://127.0.0.1:9/.well-known/oauth-authorization-server",
+    }
+    jwks.reset()
+    try:
+        assert jwks.remote_key("any") is None
+    finally:
+        jwks.reset()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("public, max-age=60", 60.0),
+        ("max-age=0", jwks.MIN_LIFESPAN_SECONDS),
+        ("no-store", jwks.MIN_LIFESPAN_SECONDS),
+        ("max-age=999999999", jwks.MAX_LIFESPAN_SECONDS),
+    ],
+)
+def test_lifespan_from_cache_control(header, expected):
+    assert jwks.lifespan_from(header) == expected
+
+
+def test_lifespan_without_cache_control_is_the_default(settings):
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_MAX_AGE_SECONDS": 120}
+    assert jwks.lifespan_from("") == 120.0
