@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 
 from oauth_jwt.conf import provider_settings
 
@@ -77,7 +78,17 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server workers write at once: take the write lock when a transaction
+    # begins (and wait for it) instead of failing with "database is locked"; WAL lets
+    # readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+
+# People's passwords keep Django's KDFs; the last entry hashes generated client secrets.
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "oauth_jwt.hashers.ClientSecretHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -207,6 +207,9 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         # tokens silently become JWTs.
         "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
         "OAUTH2_VALIDATOR_CLASS": "oauth_jwt.validators.JWTOAuth2Validator",
+        # Generated client secrets are hashed with a fast keyed hash (oauth_jwt.hashers),
+        # which must be listed (not first) in PASSWORD_HASHERS.
+        "CLIENT_SECRET_HASHER": "oauth_jwt_hmac_sha256",
         "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
         "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
         "ID_TOKEN_EXPIRE_SECONDS": 600,
