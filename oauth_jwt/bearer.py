@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
+from . import verified_cache
 from .conf import jwt_settings
 from .exceptions import InvalidToken
-from .verify import verify_access_token
 
 
 class TokenAuth:
@@ -122,7 +122,7 @@ def check_revocation(auth: TokenAuth, raw_token: str) -> None:
 
 def authenticate_token(raw_token: str):
     """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``."""
-    header, claims = verify_access_token(raw_token)
+    header, claims = verified_cache.verify(raw_token)
     auth = TokenAuth(header, claims)
     check_revocation(auth, raw_token)
     return _resolve_user(auth), auth

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
+from . import verified_cache
 from .conf import ALGORITHMS, jwt_settings
 from .models import SigningKey
 
@@ -192,6 +193,7 @@ _MIN_RELOAD_INTERVAL = 1.0
 def invalidate_cache() -> None:
     global _snapshot
     _snapshot = _Snapshot()
+    verified_cache.clear()
 
 
 def _load() -> _Snapshot:

@@ -1,0 +1,44 @@
+"""Delete what has expired: DOT's tokens and grants, and oauth_jwt's issuance records.
+
+Run it from cron (e.g. hourly). It wraps DOT's ``clear_expired()`` (expired access
+tokens without a live refresh token, refresh tokens past their lifetime, ID tokens,
+authorization grants) and then deletes ``IssuedToken`` rows whose token can no longer
+be accepted (``expires_at`` older than the clock leeway), revoked or not: the denylist
+needs a revocation record only while the token it names could still validate.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from oauth_jwt.conf import jwt_settings
+from oauth_jwt.models import IssuedToken
+
+BATCH_SIZE = 10_000
+
+
+def purge_issued_tokens() -> int:
+    """Delete expired ``IssuedToken`` rows in batches; return how many went."""
+    horizon = timezone.now() - timedelta(seconds=jwt_settings.LEEWAY_SECONDS)
+    deleted = 0
+    while True:
+        batch = list(IssuedToken.objects.filter(expires_at__lt=horizon).values_list("pk", flat=True)[:BATCH_SIZE])
+        if not batch:
+            return deleted
+        deleted += IssuedToken.objects.filter(pk__in=batch).delete()[0]
+
+
+class Command(BaseCommand):
+    help = "Delete expired access, refresh and ID tokens, grants and JWT issuance records."
+
+    def handle(self, *args, **options):
+        if apps.is_installed("oauth2_provider"):
+            from oauth2_provider.models import clear_expired
+
+            clear_expired()
+        count = purge_issued_tokens()
+        self.stdout.write(self.style.SUCCESS(f"Expired tokens and grants deleted ({count} issuance records)."))
