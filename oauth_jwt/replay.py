@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -27,12 +26,9 @@ from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from .models import RedeemedCode
+from .pkce import PKCEPolicyMixin
 
 logger = logging.getLogger(__name__)
-
-# RFC 7636 §4.1: 43 to 128 unreserved characters.
-CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
-
 
 def checksum(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
@@ -64,8 +60,9 @@ class _RefreshTokenReused(Exception):
         self.token_family = token_family
 
 
-class ReplayProtectionMixin:
-    """Mixed into ``JWTOAuth2Validator`` ahead of DOT's ``OAuth2Validator``."""
+class ReplayProtectionMixin(PKCEPolicyMixin):
+    """Mixed into ``JWTOAuth2Validator`` ahead of DOT's ``OAuth2Validator``; brings the
+    PKCE policy along, checked once the code is consumed."""
 
     # --- authorization codes ------------------------------------------------------
 
@@ -74,7 +71,7 @@ class ReplayProtectionMixin:
             return False
         if not super().validate_code(client_id, code, client, request, *args, **kwargs):
             return False
-        return self._pkce_acceptable(code, client, request)
+        return self.code_acceptable(code, client, request)
 
     def _consume_code(self, code: str, client) -> bool:
         """Insert the tombstone; ``False`` for an unknown, replayed or foreign code."""
@@ -116,19 +113,6 @@ class ReplayProtectionMixin:
             "authorization code replayed; tokens issued from it revoked",
             extra={"event": "code.replayed", "client_id": record.client_id},
         )
-
-    def _pkce_acceptable(self, code: str, client, request) -> bool:
-        """S256 only; no verifier without a challenge (RFC 9700 §4.8.2); a verifier of
-        the RFC 7636 shape. The code is already burnt when this refuses."""
-        grant = get_grant_model().objects.filter(code=code, application=client).first()
-        verifier = getattr(request, "code_verifier", None)
-        if grant is None:
-            return False
-        if not grant.code_challenge:
-            return verifier is None and not self.is_pkce_required(client.client_id, request)
-        if grant.code_challenge_method != "S256":
-            return False
-        return verifier is None or bool(CODE_VERIFIER.fullmatch(verifier))
 
     def _record_redemption(self, token: dict, request) -> None:
         """Note what the code led to; revoke it at once if a replay came in meanwhile."""

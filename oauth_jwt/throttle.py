@@ -110,9 +110,9 @@ def guarded(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kw
     response = view(request, *args, **kwargs)
     if _is_client_auth_failure(response):
         record_failure(request)
-        if "WWW-Authenticate" not in response:
-            # RFC 6749 §5.2: name the scheme the client can authenticate with.
-            response["WWW-Authenticate"] = 'Basic realm="oauth"'
+        # RFC 6749 §5.2: the challenge names the scheme clients authenticate with
+        # (oauthlib's default says "Bearer", the resource-server scheme).
+        response["WWW-Authenticate"] = 'Basic realm="oauth"'
     return response
 
 
