@@ -26,6 +26,12 @@ E008_AUDIENCE = "oauth_jwt.E008"
 E009_DENYLIST_CACHE = "oauth_jwt.E009"
 E010_REVOCATION_MODE = "oauth_jwt.E010"
 E011_ROTATION = "oauth_jwt.E011"
+# Resource servers (see check_resource_server).
+E020_REMOTE_KEYS = "oauth_jwt.E020"
+E021_REMOTE_URL = "oauth_jwt.E021"
+E022_INTROSPECTION = "oauth_jwt.E022"
+E023_USER_RESOLVER = "oauth_jwt.E023"
+W020_PLAIN_HTTP = "oauth_jwt.W020"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")
@@ -161,3 +167,72 @@ def check_server(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+USER_RESOLVERS = ("local", "claims")
+
+
+@checks.register(checks.Tags.compatibility)
+def check_resource_server(app_configs=None, **kwargs):
+    """Where a resource server finds the hub's keys, and how it asks about revocation."""
+    errors = []
+    if not _is_server() and not jwt_settings.is_remote:
+        errors.append(
+            checks.Error(
+                "This project has no django-oauth-toolkit, so it cannot use local keys: it needs the hub's JWK set.",
+                hint="Set OAUTH_JWT['METADATA_URL'] to the hub's /.well-known/oauth-authorization-server "
+                "(or OAUTH_JWT['JWKS_URL'] to its jwks_uri).",
+                id=E020_REMOTE_KEYS,
+            )
+        )
+    for name in ("METADATA_URL", "JWKS_URL"):
+        value = getattr(jwt_settings, name)
+        if value and not _valid_issuer(value):
+            errors.append(
+                checks.Error(
+                    f"OAUTH_JWT[{name!r}] must be an absolute http(s) URL.",
+                    hint="For example 'https://auth.example.com/.well-known/oauth-authorization-server'.",
+                    id=E021_REMOTE_URL,
+                )
+            )
+    if jwt_settings.REVOCATION_CHECK == "introspection" and not (
+        _valid_issuer(jwt_settings.INTROSPECTION_URL)
+        and jwt_settings.INTROSPECTION_CLIENT_ID
+        and jwt_settings.INTROSPECTION_CLIENT_SECRET
+    ):
+        errors.append(
+            checks.Error(
+                "REVOCATION_CHECK = 'introspection' needs the hub's introspection endpoint and client credentials.",
+                hint="Set OAUTH_JWT['INTROSPECTION_URL'], ['INTROSPECTION_CLIENT_ID'] and "
+                "['INTROSPECTION_CLIENT_SECRET'] (a confidential client of the hub).",
+                id=E022_INTROSPECTION,
+            )
+        )
+    if jwt_settings.USER_RESOLVER not in USER_RESOLVERS:
+        errors.append(
+            checks.Error(
+                f"OAUTH_JWT['USER_RESOLVER'] = {jwt_settings.USER_RESOLVER!r} is not a known resolver.",
+                hint=f"Choose one of {', '.join(USER_RESOLVERS)}.",
+                id=E023_USER_RESOLVER,
+            )
+        )
+    return errors
+
+
+def _plain_http(url: str) -> bool:
+    parts = urlsplit(url or "")
+    return parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1")
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_resource_server_deploy(app_configs=None, **kwargs):
+    names = [n for n in ("METADATA_URL", "JWKS_URL", "INTROSPECTION_URL") if _plain_http(getattr(jwt_settings, n))]
+    if not names:
+        return []
+    return [
+        checks.Warning(
+            f"OAUTH_JWT {', '.join(names)} use plain http: keys and introspection answers could be forged in transit.",
+            hint="Use https:// URLs for the hub.",
+            id=W020_PLAIN_HTTP,
+        )
+    ]

@@ -153,6 +153,22 @@ class ClientProfile(models.Model):
     )
     homepage = models.URLField(_("homepage"), blank=True)
     logo_uri = models.URLField(_("logo"), blank=True)
+    # RFC 8707 (oauth_jwt.audience) and who may introspect what (views.introspection).
+    default_audience = models.URLField(
+        _("default audience"), blank=True, help_text=_("The 'aud' of tokens asked for without a resource.")
+    )
+    allowed_resources = models.JSONField(
+        _("allowed resources"),
+        default=list,
+        blank=True,
+        help_text=_("Resources (RFC 8707) this client may ask for. Empty: the hub's RESOURCES setting."),
+    )
+    served_resources = models.JSONField(
+        _("served resources"),
+        default=list,
+        blank=True,
+        help_text=_("Resource servers only: it may introspect tokens whose 'aud' names one of these."),
+    )
 
     class Meta:
         verbose_name = _("client profile")

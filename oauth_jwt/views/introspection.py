@@ -1,0 +1,143 @@
+"""RFC 7662 token introspection for the JWTs this hub issued.
+
+Who may see what (anything else answers ``{"active": false}``, as does a token that is
+forged, expired, revoked, unknown to this hub, or not an access token):
+
+- a confidential client, authenticated with its credentials (HTTP Basic or the form
+  body), sees its own tokens (``client_id`` is its own) and tokens whose ``aud`` names
+  a resource listed in its ``ClientProfile.served_resources`` (a resource server's own
+  client);
+- a caller presenting a bearer token with the ``introspection`` scope (DOT's default
+  rule) sees every token.
+
+Callers that authenticate neither way get 401 ``invalid_client``. Only POST is
+accepted: a token in a URL ends up in logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.views import IntrospectTokenView
+from oauthlib.common import Request as OauthlibRequest
+
+from .. import revocation
+from ..exceptions import InvalidToken
+from ..models import ClientProfile, IssuedToken
+from ..verify import verify_access_token
+
+logger = logging.getLogger(__name__)
+
+INACTIVE = {"active": False}
+
+
+class Caller:
+    def __init__(self, client_id: str, sees_all: bool = False) -> None:
+        self.client_id = client_id
+        self.sees_all = sees_all
+
+    def may_see(self, claims: dict) -> bool:
+        if self.sees_all or claims["client_id"] == self.client_id:
+            return True
+        aud = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        served = ClientProfile.objects.filter(client_id=self.client_id).values_list("served_resources", flat=True)
+        return any(set(aud) & set(resources or []) for resources in served)
+
+
+def introspect(token: str, caller: Caller) -> dict:
+    """The RFC 7662 answer for ``token`` as ``caller`` may see it."""
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    record = IssuedToken.objects.filter(token_checksum=checksum, revoked_at__isnull=True).first()
+    if record is None:
+        return INACTIVE
+    try:
+        header, claims = verify_access_token(token, audience=record.audience)
+    except InvalidToken:
+        return INACTIVE
+    if claims["jti"] != record.jti or revocation.is_revoked(claims["jti"], header["kid"]):
+        return INACTIVE
+    if not caller.may_see(claims):
+        return INACTIVE
+    answer = {
+        "active": True,
+        "token_type": "Bearer",
+        **{name: claims[name] for name in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti")},
+    }
+    username = _username(claims)
+    if username:
+        answer["username"] = username
+    return answer
+
+
+def _username(claims: dict) -> str | None:
+    if claims["sub"] == claims["client_id"]:
+        return None
+    User = get_user_model()
+    try:
+        user = User._default_manager.filter(pk=claims["sub"]).first()
+    except (ValueError, ValidationError):
+        return None
+    return user.get_username() if user is not None else None
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(login_not_required, name="dispatch")
+class IntrospectionView(IntrospectTokenView):
+    """DOT's view (client credentials, or a bearer token with ``introspection``), with
+    JWT claims in the answer and per-caller visibility."""
+
+    http_method_names = ["post", "options"]
+
+    def authenticate_client(self, request):
+        core = self.get_oauthlib_core()
+        uri, http_method, body, headers = core._extract_params(request)
+        oauth_request = OauthlibRequest(uri, http_method, body, headers)
+        if not core.server.request_validator.authenticate_client(oauth_request):
+            return False
+        if oauth_request.client.client_type != oauth_request.client.CLIENT_CONFIDENTIAL:
+            return False  # a public client's id proves nothing
+        request.oauth_jwt_caller = Caller(oauth_request.client.client_id)
+        return True
+
+    def verify_request(self, request):
+        valid, r = super().verify_request(request)
+        if valid:
+            request.oauth_jwt_caller = Caller(r.access_token.client_id, sees_all=True)
+        return valid, r
+
+    def unauthenticated_response(self, request, oauthlib_request=None):
+        response = JsonResponse(
+            {"error": "invalid_client", "error_description": "Authenticate as a client to introspect tokens."},
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Basic realm="introspection"'
+        return response
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+    def post(self, request, *args, **kwargs):
+        token = request.POST.get("token")
+        if not token:
+            return JsonResponse(
+                {"error": "invalid_request", "error_description": "The token parameter is missing."}, status=400
+            )
+        answer = introspect(token, request.oauth_jwt_caller)
+        logger.info(
+            "token introspected",
+            extra={
+                "event": "token.introspected",
+                "caller": request.oauth_jwt_caller.client_id,
+                "active": answer["active"],
+            },
+        )
+        response = JsonResponse(answer)
+        response["Cache-Control"] = "no-store"
+        return response

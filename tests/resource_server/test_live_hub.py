@@ -1,0 +1,154 @@
+"""A resource server in another Django project checks the live hub's tokens over HTTP."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+import pytest
+from django.core.management import call_command
+from pytest_django.live_server_helper import LiveServer
+
+from oauth_jwt.models import ClientProfile
+
+from ..conftest import basic_auth, client_credentials_token, form_post, make_client
+from .conftest import RS_AUDIENCE, point_hub_at
+
+pytestmark = pytest.mark.redis
+
+VIEWS = ("/drf/claims", "/plain/claims")
+
+
+def rs_token(client, service, scope="read") -> str:
+    return client_credentials_token(client, service, scope=scope, resource=RS_AUDIENCE)["access_token"]
+
+
+def revoke(client, service, token: str) -> None:
+    response = form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service))
+    assert response.status_code == 200
+
+
+def test_a_hub_token_opens_drf_and_plain_views(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url)
+    token = rs_token(client, service_client)
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 200, (path, response.text)
+        body = response.json()
+        assert body["claims"]["iss"] == hub.url
+        assert body["claims"]["aud"] == RS_AUDIENCE
+        assert body["claims"]["client_id"] == service_client.client_id
+        assert body["scopes"] == ["read"]
+
+
+def test_rfc6750_errors(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url)
+    token = rs_token(client, service_client)
+    for path in VIEWS:
+        missing = rs.get(path)
+        assert missing.status_code == 401
+        assert missing.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+        forged = rs.get(path, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
+        assert forged.status_code == 401
+        assert 'error="invalid_token"' in forged.headers["WWW-Authenticate"]
+    for path in ("/drf/write", "/plain/write"):
+        narrow = rs.post(path, token)
+        assert narrow.status_code == 403, (path, narrow.text)
+        challenge = narrow.headers["WWW-Authenticate"]
+        assert 'error="insufficient_scope"' in challenge and 'scope="write"' in challenge
+    wide = rs_token(client, service_client, scope="read write")
+    assert rs.post("/drf/write", wide).status_code == 200
+    assert rs.post("/plain/write", wide).status_code == 200
+
+
+def test_a_token_for_another_audience_is_refused(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url)
+    token = client_credentials_token(client, service_client)["access_token"]  # aud: the hub's own API
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 401
+        assert "not meant for this resource server" in response.headers["WWW-Authenticate"]
+
+
+def test_key_rotation_on_the_hub(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url, RS_JWKS_REFRESH_INTERVAL="1")
+    old = rs_token(client, service_client)
+    assert rs.get("/drf/claims", old).status_code == 200  # the RS now holds the JWK set
+    call_command("rotatekeys")
+    new = rs_token(client, service_client)
+    assert jwt.get_unverified_header(new)["kid"] != jwt.get_unverified_header(old)["kid"]
+    time.sleep(1.2)  # past the refetch interval: an unknown kid makes the RS fetch again
+    for path in VIEWS:
+        assert rs.get(path, new).status_code == 200
+        assert rs.get(path, old).status_code == 200
+
+
+def test_hub_outage_keeps_known_keys_only(client, settings, transactional_db, service_client, start_rs):
+    hub = LiveServer("127.0.0.1:0")
+    try:
+        # max-age=1: the RS's copy goes stale at once and must survive a failed refetch.
+        point_hub_at(settings, hub.url, JWKS_MAX_AGE_SECONDS=1)
+        rs = start_rs(hub.url, RS_JWKS_REFRESH_INTERVAL="1")
+        known = rs_token(client, service_client)
+        assert rs.get("/plain/claims", known).status_code == 200
+        call_command("rotatekeys")
+        unknown = rs_token(client, service_client)
+    finally:
+        hub.stop()
+    time.sleep(1.2)
+    for path in VIEWS:
+        assert rs.get(path, known).status_code == 200
+        refused = rs.get(path, unknown)
+        assert refused.status_code == 401
+        assert "unknown key" in refused.headers["WWW-Authenticate"]
+
+
+def test_revocation_through_the_shared_redis_denylist(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url, RS_REVOCATION_CHECK="denylist")
+    token = rs_token(client, service_client)
+    assert rs.get("/drf/claims", token).status_code == 200
+    revoke(client, service_client, token)
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 401
+        assert "revoked" in response.headers["WWW-Authenticate"]
+
+
+def test_stateless_mode_accepts_a_revoked_token_until_it_expires(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url, RS_REVOCATION_CHECK="none")
+    token = rs_token(client, service_client)
+    revoke(client, service_client, token)
+    for path in VIEWS:
+        assert rs.get(path, token).status_code == 200
+
+
+def test_introspection_mode(client, hub, service_client, start_rs):
+    rs_client = make_client("client-credentials", name="Reports API")
+    ClientProfile.objects.create(client_id=rs_client.client_id, served_resources=[RS_AUDIENCE])
+    rs = start_rs(
+        hub.url,
+        RS_REVOCATION_CHECK="introspection",
+        RS_INTROSPECTION_URL=f"{hub.url}/o/introspect/",
+        RS_INTROSPECTION_CLIENT_ID=rs_client.client_id,
+        RS_INTROSPECTION_CLIENT_SECRET=rs_client.secret,
+        RS_INTROSPECTION_CACHE_SECONDS="1",
+    )
+    token = rs_token(client, service_client)
+    assert rs.get("/drf/claims", token).status_code == 200
+    revoke(client, service_client, token)
+    time.sleep(1.2)  # the RS remembers the last answer for INTROSPECTION_CACHE_SECONDS
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 401
+        assert "revoked" in response.headers["WWW-Authenticate"]
+
+
+def test_wrong_introspection_credentials_fail_closed(client, hub, service_client, start_rs):
+    rs = start_rs(
+        hub.url,
+        RS_REVOCATION_CHECK="introspection",
+        RS_INTROSPECTION_URL=f"{hub.url}/o/introspect/",
+        RS_INTROSPECTION_CLIENT_ID=service_client.client_id,
+        RS_INTROSPECTION_CLIENT_SECRET="wrong",
+    )
+    assert rs.get("/drf/claims", rs_token(client, service_client)).status_code == 401

@@ -1,0 +1,68 @@
+"""The distribution other projects install: built from pyproject.toml, installed into a
+fresh virtualenv, with its templates, static files and migrations inside."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+REQUIRED = (
+    "oauth_jwt/__init__.py",
+    "oauth_jwt/jwks.py",
+    "oauth_jwt/middleware.py",
+    "oauth_jwt/contrib/rest_framework.py",
+    "oauth_jwt/templates/oauth_jwt/base.html",
+    "oauth_jwt/templates/oauth_jwt/login.html",
+    "oauth_jwt/static/oauth_jwt/oauth_jwt.css",
+    "oauth_jwt/migrations/__init__.py",
+    "oauth_jwt/migrations/0001_initial.py",
+)
+
+
+def run(*args: str, cwd: Path | None = None) -> str:
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO))
+    (built,) = out.glob("django_oauth_jwt-*.whl")
+    return built
+
+
+def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [name for name in REQUIRED if name not in names]
+    assert not missing, missing
+    shipped_templates = {p.relative_to(REPO).as_posix() for p in (REPO / "oauth_jwt" / "templates").rglob("*.html")}
+    shipped_migrations = {p.relative_to(REPO).as_posix() for p in (REPO / "oauth_jwt" / "migrations").glob("0*.py")}
+    assert shipped_templates <= names
+    assert shipped_migrations <= names
+    assert not [name for name in names if name.startswith(("tests/", "authhub/"))]
+
+
+def test_the_wheel_installs_into_a_fresh_virtualenv(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", str(venv))
+    python = venv / "bin" / "python"
+    run(str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel))
+    out = run(
+        str(python),
+        "-c",
+        "import oauth_jwt, pathlib; root = pathlib.Path(oauth_jwt.__file__).parent; "
+        "print(oauth_jwt.__version__); print(root); "
+        "print((root / 'templates/oauth_jwt/base.html').is_file(), (root / 'migrations/0001_initial.py').is_file())",
+        cwd=tmp_path,
+    )
+    version, location, files = out.splitlines()
+    assert version and str(venv) in location
+    assert files == "True True"
