@@ -201,6 +201,8 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
 
     Secure values are the defaults; pass keyword arguments to change or add keys.
     """
+    from .policy import access_token_expires_in
+
     values: dict[str, Any] = {
         "ACCESS_TOKEN_GENERATOR": "oauth_jwt.tokens.generate_access_token",
         # Without this, oauthlib falls back to the access-token generator and refresh
@@ -211,6 +213,8 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         # which must be listed (not first) in PASSWORD_HASHERS.
         "CLIENT_SECRET_HASHER": "oauth_jwt_hmac_sha256",
         "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+        # Per-client lifetimes from ClientProfile (oauth_jwt.policy); the value above is the default.
+        "EXTRA_SERVER_KWARGS": {"token_expires_in": access_token_expires_in},
         "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
         "ID_TOKEN_EXPIRE_SECONDS": 600,
         "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
@@ -222,6 +226,12 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
         "ALLOW_URI_WILDCARDS": False,
         "REQUEST_APPROVAL_PROMPT": "auto",
+        # The admin console: DOT's admins, subclassed (oauth_jwt.admin).
+        "APPLICATION_ADMIN_CLASS": "oauth_jwt.admin.clients.ApplicationAdmin",
+        "ACCESS_TOKEN_ADMIN_CLASS": "oauth_jwt.admin.dot.AccessTokenAdmin",
+        "REFRESH_TOKEN_ADMIN_CLASS": "oauth_jwt.admin.dot.RefreshTokenAdmin",
+        "GRANT_ADMIN_CLASS": "oauth_jwt.admin.dot.GrantAdmin",
+        "ID_TOKEN_ADMIN_CLASS": "oauth_jwt.admin.dot.IDTokenAdmin",
         "SCOPES": {
             "openid": "Sign you in with your account",
             "profile": "See your name and username",

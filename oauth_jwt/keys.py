@@ -88,7 +88,10 @@ def max_token_lifetime() -> timedelta:
     """The longest a token signed now may live: how long a retired key stays published."""
     from oauth2_provider.settings import oauth2_settings
 
-    seconds = max(int(oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS), int(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS))
+    from .policy import longest_access_token_lifetime
+
+    # Clients may have longer access-token lifetimes than the default (ClientProfile).
+    seconds = max(longest_access_token_lifetime(), int(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS))
     return timedelta(seconds=seconds + jwt_settings.LEEWAY_SECONDS)
 
 

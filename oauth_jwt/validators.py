@@ -15,6 +15,7 @@ from .bearer import authenticate_token
 from .conf import jwt_settings
 from .exceptions import InvalidToken
 from .models import IssuedToken
+from .policy import ClientPolicyMixin
 from .replay import ReplayProtectionMixin
 from .silent import SilentPromptMixin
 from .verify import ACCESS_TOKEN_TYPES
@@ -22,7 +23,7 @@ from .verify import ACCESS_TOKEN_TYPES
 logger = logging.getLogger(__name__)
 
 
-class JWTOAuth2Validator(SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
+class JWTOAuth2Validator(ClientPolicyMixin, SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
     # --- issuing -----------------------------------------------------------------------
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):

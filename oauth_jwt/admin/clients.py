@@ -1,0 +1,217 @@
+"""Clients: DOT's ``ApplicationAdmin`` with a generated-only secret shown once, strict
+redirect URIs, and the hub's per-client policy (``ClientProfile``) on the same page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from oauth2_provider.admin import ApplicationAdmin as DOTApplicationAdmin
+from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.scopes import get_scopes_backend
+
+from ..models import ClientProfile, IssuedToken
+from .common import no_store, security_event
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+PROFILE_FIELDS = ("vetted", "allowed_scopes", "access_token_lifetime", "homepage", "logo_uri")
+MAX_LIFETIME_SECONDS = 24 * 3600
+
+
+def validate_redirect_uris(value: str) -> None:
+    """Each URI is absolute, has no fragment, and uses https unless it is loopback."""
+    errors = []
+    for uri in value.split():
+        parts = urlsplit(uri)
+        if not parts.scheme or not parts.netloc:
+            errors.append(ValidationError(_("“%(uri)s” is not an absolute URI."), code="relative", params={"uri": uri}))
+        elif "#" in uri:
+            errors.append(
+                ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
+            )
+        elif parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+            errors.append(
+                ValidationError(
+                    _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),
+                    code="insecure",
+                    params={"uri": uri},
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _scope_choices() -> list[tuple[str, str]]:
+    return [(name, f"{name}: {text}") for name, text in get_scopes_backend().get_all_scopes().items()]
+
+
+class ClientForm(DOTApplicationForm):
+    """DOT's form without any secret field, plus the client's ``ClientProfile``."""
+
+    vetted = forms.BooleanField(label=_("Vetted by staff"), required=False)
+    allowed_scopes = forms.MultipleChoiceField(
+        label=_("Allowed scopes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: the client may ask for every scope the hub offers."),
+    )
+    access_token_lifetime = forms.IntegerField(
+        label=_("Access-token lifetime (seconds)"),
+        required=False,
+        min_value=60,
+        max_value=MAX_LIFETIME_SECONDS,
+        help_text=_("Empty: the hub's default."),
+    )
+    homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
+    logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["allowed_scopes"].choices = _scope_choices()
+        profile = ClientProfile.objects.filter(client_id=self.instance.client_id).first() if self.instance.pk else None
+        if profile is not None:
+            for name in PROFILE_FIELDS:
+                self.initial.setdefault(name, getattr(profile, name))
+
+    def clean_redirect_uris(self) -> str:
+        value = self.cleaned_data["redirect_uris"]
+        validate_redirect_uris(value)
+        return value
+
+    def clean_post_logout_redirect_uris(self) -> str:
+        value = self.cleaned_data["post_logout_redirect_uris"]
+        validate_redirect_uris(value)
+        return value
+
+    def save_profile(self, client_id: str) -> None:
+        values = {name: self.cleaned_data.get(name) for name in PROFILE_FIELDS}
+        values["allowed_scopes"] = sorted(values["allowed_scopes"] or [])
+        values["homepage"] = values["homepage"] or ""
+        values["logo_uri"] = values["logo_uri"] or ""
+        ClientProfile.objects.update_or_create(client_id=client_id, defaults=values)
+
+
+class ApplicationAdmin(DOTApplicationAdmin):
+    form = ClientForm
+    list_display = (
+        "name",
+        "client_id",
+        "client_type",
+        "authorization_grant_type",
+        "user",
+        "is_vetted",
+        "active_tokens",
+    )
+    search_fields = ("name", "client_id")
+    actions = ("rotate_secret",)
+    fieldsets = (
+        (None, {"fields": ("name", "client_id", "user", "client_type", "authorization_grant_type")}),
+        (_("Redirects"), {"fields": ("redirect_uris", "post_logout_redirect_uris", "allowed_origins")}),
+        (_("Policy"), {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "skip_authorization")}),
+        (_("Shown to people"), {"fields": ("homepage", "logo_uri")}),
+        (_("Advanced"), {"classes": ("collapse",), "fields": ("algorithm", "registration_source", "cimd_expires_at")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        # Tokens, consents and the profile name the client by its id: it never changes.
+        return (*readonly, "client_id") if obj is not None else readonly
+
+    def get_queryset(self, request):
+        active = (
+            IssuedToken.objects.filter(
+                client_id=OuterRef("client_id"), revoked_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .order_by()
+            .values("client_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _active_tokens=Coalesce(Subquery(active, output_field=IntegerField()), 0),
+                _vetted=Exists(ClientProfile.objects.filter(client_id=OuterRef("client_id"), vetted=True)),
+            )
+        )
+
+    @admin.display(boolean=True, description=_("vetted"), ordering="_vetted")
+    def is_vetted(self, obj) -> bool:
+        return obj._vetted
+
+    @admin.display(description=_("active tokens"), ordering="_active_tokens")
+    def active_tokens(self, obj) -> int:
+        return obj._active_tokens
+
+    def save_model(self, request, obj, form, change) -> None:
+        new_secret = None
+        if obj.client_type == obj.CLIENT_CONFIDENTIAL and (not change or not obj.client_secret):
+            new_secret = generate_client_secret()
+        elif not change and obj.client_type != obj.CLIENT_CONFIDENTIAL:
+            # Public clients have no secret (not even a hash of an empty one).
+            obj.client_secret = ""
+            obj.hash_client_secret = False
+        if new_secret is not None:
+            obj.client_secret = new_secret
+            obj.hash_client_secret = True
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            form.save_profile(obj.client_id)
+        if new_secret is not None:
+            request.oauth_jwt_new_secrets = [(obj, new_secret)]
+            security_event("client.secret_issued", request, "client secret issued", client_id=obj.client_id)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "oauth_jwt_new_secrets", None):
+            return self._secret_page(request, request.oauth_jwt_new_secrets)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "oauth_jwt_new_secrets", None):
+            return self._secret_page(request, request.oauth_jwt_new_secrets)
+        return super().response_change(request, obj)
+
+    @admin.action(description=_("Rotate the client secret of selected clients"), permissions=("change",))
+    def rotate_secret(self, request, queryset):
+        issued = []
+        for client in queryset:
+            if client.client_type != client.CLIENT_CONFIDENTIAL:
+                continue
+            secret = generate_client_secret()
+            client.client_secret = secret
+            client.hash_client_secret = True
+            client.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+            self.log_change(request, client, _("Rotated the client secret."))
+            security_event("client.secret_rotated", request, "client secret rotated", client_id=client.client_id)
+            issued.append((client, secret))
+        if not issued:
+            self.message_user(request, _("Only confidential clients have a secret to rotate."), level="warning")
+            return None
+        skipped = queryset.count() - len(issued)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext("%d public client has no secret.", "%d public clients have no secret.", skipped) % skipped,
+                level="warning",
+            )
+        return self._secret_page(request, issued)
+
+    def _secret_page(self, request, issued):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Copy the client secret now"),
+            "opts": self.model._meta,
+            "issued": issued,
+        }
+        return no_store(TemplateResponse(request, "admin/oauth_jwt/client_secret.html", context))

@@ -1,0 +1,116 @@
+"""Signing keys: state and public JWK only (the encrypted private key is never shown);
+rotate, retire, and revoke behind a confirmation page."""
+
+from __future__ import annotations
+
+import json
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .. import keys, revocation
+from ..models import IssuedToken, SigningKey
+from .common import security_event
+
+
+def mark_tokens_signed_by(kid: str) -> int:
+    """Record that the live tokens a revoked key signed are dead: DOT's rows go (the
+    receiver marks and denylists each JWT), so lists and introspection agree with the
+    JWK set. Refresh tokens are opaque, not signed by the key, and stay valid."""
+    live = IssuedToken.objects.filter(kid=kid, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    count = live.count()
+    if apps.is_installed("oauth2_provider"):
+        from oauth2_provider.models import get_access_token_model
+
+        get_access_token_model().objects.filter(token_checksum__in=live.values("token_checksum")).delete()
+    for record in live:
+        record.revoked_at = timezone.now()
+        record.save(update_fields=["revoked_at"])
+        revocation.deny(record.jti, record.expires_at)
+    return count
+
+
+class SigningKeyAdmin(admin.ModelAdmin):
+    list_display = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at")
+    list_filter = ("state", "algorithm")
+    search_fields = ("=kid",)
+    ordering = ("-created_at",)
+    actions = ("rotate", "retire", "revoke")
+    fields = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at", "jwk")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Keys change only through the actions below.
+        return super().has_change_permission(request, obj) and obj is None
+
+    @admin.display(description=_("public JWK"))
+    def jwk(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.public_jwk, indent=2))
+
+    @admin.action(
+        description=_("Rotate: a new key signs from now on, the selected active key retires"), permissions=("change",)
+    )
+    def rotate(self, request, queryset):
+        active = queryset.filter(state=SigningKey.State.ACTIVE).first()
+        if active is None:
+            self.message_user(request, _("Select the active key to rotate it."), level="warning")
+            return
+        new = keys.rotate(active.algorithm)
+        active.refresh_from_db()
+        self.log_change(request, active, _("Retired by rotation."))
+        self.log_addition(request, new, _("Created by rotation."))
+        security_event("key.rotated", request, "signing key rotated", kid=new.kid, previous_kid=active.kid)
+        self.message_user(request, _("New signing key %(kid)s is active.") % {"kid": new.kid})
+
+    @admin.action(
+        description=_("Retire: stop signing, stay published until its tokens expire"), permissions=("change",)
+    )
+    def retire(self, request, queryset):
+        retired = 0
+        for key in queryset.exclude(state=SigningKey.State.REVOKED):
+            if key.state == SigningKey.State.RETIRED:
+                continue
+            new = keys.retire(key)
+            self.log_change(request, key, _("Retired."))
+            if new is not None:
+                self.log_addition(request, new, _("Created to replace a retired key."))
+            security_event("key.retired", request, "signing key retired", kid=key.kid)
+            retired += 1
+        self.message_user(request, ngettext("Retired %d key.", "Retired %d keys.", retired) % retired)
+
+    @admin.action(description=_("Revoke: remove from the JWK set at once"), permissions=("change",))
+    def revoke(self, request, queryset):
+        targets = queryset.exclude(state=SigningKey.State.REVOKED)
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke signing keys?"),
+                "opts": self.model._meta,
+                "keys": targets,
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/oauth_jwt/signingkey/revoke_confirmation.html", context)
+        revoked = 0
+        for key in targets:
+            new = keys.revoke(key)
+            tokens = mark_tokens_signed_by(key.kid)
+            self.log_change(request, key, _("Revoked."))
+            if new is not None:
+                self.log_addition(request, new, _("Created to replace a revoked key."))
+            security_event("key.revoked_by_staff", request, "signing key revoked by staff", kid=key.kid, tokens=tokens)
+            revoked += 1
+        self.message_user(request, ngettext("Revoked %d key.", "Revoked %d keys.", revoked) % revoked)
+        return None

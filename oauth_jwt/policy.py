@@ -1,0 +1,82 @@
+"""Per-client policy from ``ClientProfile``: which scopes a client may ask for and how
+long its access tokens live.
+
+Scopes are enforced by ``ClientPolicyMixin`` (a base of ``JWTOAuth2Validator``), which
+oauthlib consults at the authorize and the token endpoint alike. The lifetime is the
+callable ``access_token_expires_in``, handed to oauthlib's ``BearerToken`` as
+``token_expires_in`` by ``provider_settings()``: oauthlib sets ``request.expires_in``
+from it before the generator runs, so the JWT's ``exp``, the response's ``expires_in``
+and DOT's row expiry all come from the same number.
+
+Models are imported inside functions: ``conf.provider_settings()`` imports this module
+from the settings file.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+
+def _profile(client_id: str | None):
+    from .models import ClientProfile
+
+    if not client_id:
+        return None
+    return ClientProfile.objects.filter(client_id=client_id).first()
+
+
+def allowed_scopes(client_id: str | None) -> frozenset[str] | None:
+    """The scopes ``client_id`` may ask for; ``None`` means every scope the hub offers."""
+    profile = _profile(client_id)
+    if profile is None or not profile.allowed_scopes:
+        return None
+    return frozenset(profile.allowed_scopes)
+
+
+def default_lifetime() -> int:
+    from oauth2_provider.settings import oauth2_settings
+
+    return int(oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS)
+
+
+def access_token_lifetime(client_id: str | None) -> int:
+    """Seconds an access token issued to ``client_id`` lives."""
+    profile = _profile(client_id)
+    if profile is not None and profile.access_token_lifetime:
+        return int(profile.access_token_lifetime)
+    return default_lifetime()
+
+
+def access_token_expires_in(request) -> int:
+    """oauthlib's ``token_expires_in`` callable: the lifetime for the requesting client."""
+    client = getattr(request, "client", None)
+    client_id = getattr(client, "client_id", None) or getattr(request, "client_id", None)
+    return access_token_lifetime(client_id)
+
+
+def longest_access_token_lifetime() -> int:
+    """The longest lifetime any client may get: how long a retired key must stay published."""
+    from .models import ClientProfile
+
+    longest = ClientProfile.objects.aggregate(longest=Max("access_token_lifetime"))["longest"] or 0
+    return max(default_lifetime(), int(longest))
+
+
+class ClientPolicyMixin:
+    """Validator mixin: a client asks only for the scopes its profile allows."""
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):
+            return False
+        allowed = allowed_scopes(client_id)
+        return allowed is None or set(scopes) <= allowed
+
+    def get_original_scopes(self, refresh_token, request, *args, **kwargs):
+        """A refresh keeps only the scopes the client may still use, so narrowing a
+        client's scopes also narrows the tokens its existing grants refresh into."""
+        scopes = super().get_original_scopes(refresh_token, request, *args, **kwargs)
+        client = getattr(request, "client", None)
+        allowed = allowed_scopes(getattr(client, "client_id", None))
+        if allowed is None:
+            return scopes
+        return [scope for scope in scopes if scope in allowed]

@@ -1,0 +1,99 @@
+"""Signing keys in the admin: public material only; rotate, retire, revoke."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+
+from oauth_jwt.models import IssuedToken, SigningKey
+from tests.admin.conftest import action, assert_not_logged
+from tests.conftest import client_credentials_token
+
+pytestmark = pytest.mark.django_db
+
+KEYS = "/admin/oauth_jwt/signingkey/"
+
+
+def active_key() -> SigningKey:
+    return SigningKey.objects.get(state=SigningKey.State.ACTIVE)
+
+
+def published_kids(client) -> set[str]:
+    return {k["kid"] for k in json.loads(client.get("/.well-known/jwks.json").content)["keys"]}
+
+
+def test_the_list_and_detail_show_public_material_only(admin_client):
+    key = active_key()
+    response = admin_client.get(KEYS)
+    html = response.content.decode()
+    for header in ("Key id", "Algorithm", "State", "Created", "Published until"):
+        assert header.lower() in html.lower()
+    assert key.kid in html
+    detail = admin_client.get(f"{KEYS}{key.pk}/change/").content.decode()
+    assert f"&quot;n&quot;: &quot;{key.public_jwk['n']}&quot;" in detail
+    assert key.encrypted_private_key not in detail and "PRIVATE" not in detail
+    assert '"d"' not in detail and "&quot;d&quot;" not in detail
+    assert admin_client.get(KEYS + "add/").status_code == 403
+    assert admin_client.post(f"{KEYS}{key.pk}/change/", {}).status_code == 403
+
+
+def test_rotate_makes_a_new_signing_key_and_old_tokens_stay_valid(admin_client, client, service_client, api, caplog):
+    caplog.set_level(logging.INFO)
+    old = active_key()
+    token = client_credentials_token(client, service_client)["access_token"]
+    action(admin_client, KEYS, "rotate", [old.pk])
+    new = active_key()
+    old.refresh_from_db()
+    assert new.pk != old.pk and old.state == SigningKey.State.RETIRED and old.publish_until is not None
+    assert {old.kid, new.kid} <= published_kids(client)
+    assert api(token).status_code == 200
+    assert client_credentials_token(client, service_client) and IssuedToken.objects.latest("pk").kid == new.kid
+    assert LogEntry.objects.filter(object_id=str(old.pk), action_flag=CHANGE).exists()
+    assert LogEntry.objects.filter(object_id=str(new.pk), action_flag=ADDITION).exists()
+    assert [r.kid for r in caplog.records if getattr(r, "event", "") == "key.rotated"] == [new.kid]
+
+
+def test_rotate_needs_the_active_key_selected(admin_client):
+    old = active_key()
+    action(admin_client, KEYS, "rotate", [old.pk])
+    retired = SigningKey.objects.get(pk=old.pk)
+    response = action(admin_client, KEYS, "rotate", [retired.pk], follow=True)
+    assert "Select the active key" in response.content.decode()
+
+
+def test_retire_keeps_the_key_published_and_makes_a_new_one(admin_client, client):
+    old = active_key()
+    action(admin_client, KEYS, "retire", [old.pk])
+    old.refresh_from_db()
+    assert old.state == SigningKey.State.RETIRED and old.kid in published_kids(client)
+    assert active_key().pk != old.pk
+    assert LogEntry.objects.filter(object_id=str(old.pk), action_flag=CHANGE).exists()
+
+
+def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
+    admin_client, client, service_client, api, introspect, caplog
+):
+    caplog.set_level(logging.INFO)
+    key = active_key()
+    token = client_credentials_token(client, service_client)["access_token"]
+    confirm = action(admin_client, KEYS, "revoke", [key.pk])
+    assert confirm.status_code == 200
+    assert "every token it signed stops validating immediately" in confirm.content.decode()
+    key.refresh_from_db()
+    assert key.state == SigningKey.State.ACTIVE and api(token).status_code == 200
+
+    action(admin_client, KEYS, "revoke", [key.pk], post="yes")
+    key.refresh_from_db()
+    assert key.state == SigningKey.State.REVOKED
+    assert key.kid not in published_kids(client)
+    assert api(token).status_code == 401
+    assert introspect(token, service_client)["active"] is False
+    assert IssuedToken.objects.get(kid=key.kid).revoked_at is not None
+    assert active_key().kid != key.kid
+    assert client_credentials_token(client, service_client)  # the new key signs
+    assert LogEntry.objects.filter(object_id=str(key.pk), action_flag=CHANGE).exists()
+    assert "key.revoked_by_staff" in {getattr(r, "event", "") for r in caplog.records}
+    assert_not_logged(caplog, token)
