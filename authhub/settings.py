@@ -86,6 +86,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
     )
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+# The revocation denylist may live in a cache of its own: the Redis that remote
+# resource servers read (OAUTH_JWT REVOCATION_CHECK = "denylist").
+if os.environ.get("DENYLIST_CACHE_URL"):
+    CACHES["denylist"] = cache_config(os.environ["DENYLIST_CACHE_URL"])
 
 # People's passwords keep Django's KDFs; the last entry hashes generated client secrets.
 PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "oauth_jwt.hashers.ClientSecretHasher"]
@@ -143,6 +147,7 @@ OAUTH_JWT = {
     "AUDIENCE": API_AUDIENCE,
     "SIGNING_ALGORITHM": os.environ.get("AUTHHUB_SIGNING_ALGORITHM", "RS256"),
     "KEY_ENCRYPTION_SECRET": os.environ.get("AUTHHUB_KEY_ENCRYPTION_SECRET") or None,
+    "DENYLIST_CACHE": "denylist" if "denylist" in CACHES else "default",
 }
 
 OAUTH2_PROVIDER = provider_settings(
