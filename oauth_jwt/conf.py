@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "ISSUER": "",
     # `aud` of a token issued without an RFC 8707 `resource` (authorization server side).
     "DEFAULT_AUDIENCE": "",
+    # RFC 8707 resources any client may ask for (a client's profile may narrow it). Empty: any.
+    "RESOURCES": [],
     # The identifier(s) this resource server accepts in `aud` (resource server side).
     "AUDIENCE": None,
     # Algorithm of newly generated signing keys.
@@ -85,6 +87,10 @@ class OAuthJWTSettings:
     @property
     def DEFAULT_AUDIENCE(self) -> str:
         return self._get("DEFAULT_AUDIENCE")
+
+    @property
+    def RESOURCES(self) -> list[str]:
+        return list(self._get("RESOURCES") or [])
 
     @property
     def AUDIENCE(self) -> list[str]:
