@@ -9,7 +9,8 @@ from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
-from .views import accounts, clientauth, connected, consent, discovery
+from .throttle import throttle_client_auth
+from .views import accounts, clientauth, connected, consent, discovery, introspection
 
 wellknown = [
     path(
@@ -29,6 +30,7 @@ endpoints = [
     path("authorize/", consent.ConsentView.as_view(), name="authorize"),
     path("token/", clientauth.TokenView.as_view(), name="token"),
     path("revoke_token/", clientauth.RevokeTokenView.as_view(), name="revoke-token"),
+    path("introspect/", throttle_client_auth(introspection.IntrospectionView.as_view()), name="introspect"),
     *dot_urls.base_urlpatterns,
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
