@@ -11,6 +11,7 @@ from django.db import transaction
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from . import keys
+from .audience import AudienceMixin
 from .bearer import authenticate_token
 from .conf import jwt_settings
 from .exceptions import InvalidToken
@@ -23,7 +24,7 @@ from .verify import ACCESS_TOKEN_TYPES
 logger = logging.getLogger(__name__)
 
 
-class JWTOAuth2Validator(ClientPolicyMixin, SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
+class JWTOAuth2Validator(ClientPolicyMixin, AudienceMixin, SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
     # --- issuing -----------------------------------------------------------------------
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
