@@ -135,7 +135,9 @@ AXES_IPWARE_PROXY_COUNT = 1 if flag("AUTHHUB_BEHIND_PROXY") else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "no-referrer" would make browsers send Origin: null with form POSTs, which Django's
+# CSRF check refuses; "same-origin" still tells other sites nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if ISSUER.startswith("https://"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True

@@ -14,6 +14,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 CSP_HEADER = "Content-Security-Policy"
+# Not "no-referrer": under it browsers send ``Origin: null`` with every form POST, which
+# Django's CSRF origin check refuses (sign-in and consent stop working in a real
+# browser). "same-origin" still sends nothing to any other site, so authorization URLs
+# (state, code_challenge) never leak to a client's homepage or logo host.
+REFERRER_POLICY = "same-origin"
 
 
 def content_security_policy(form_targets: Iterable[str] = ()) -> str:
@@ -42,7 +47,7 @@ def secure(response: HttpResponse) -> HttpResponse:
     """Add the page headers; a policy the view already set (consent) is kept."""
     response["X-Frame-Options"] = "DENY"
     response.headers.setdefault(CSP_HEADER, content_security_policy())
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)
     return response

@@ -16,8 +16,16 @@ ISSUER = "http://127.0.0.1:8000"
 
 def query(c, scope="read", **extra) -> dict:
     _, challenge = pkce_pair()
-    return {"response_type": "code", "client_id": c.client_id, "redirect_uri": REDIRECT_URI, "scope": scope,
-            "state": "st4te", "code_challenge": challenge, "code_challenge_method": "S256", **extra}
+    return {
+        "response_type": "code",
+        "client_id": c.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "scope": scope,
+        "state": "st4te",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
 
 
 def shown_form(client, c, **extra) -> dict:
@@ -28,8 +36,12 @@ def shown_form(client, c, **extra) -> dict:
 
 class TestPage:
     def test_shows_client_account_scopes_and_buttons(self, client, user, web_client):
-        ClientProfile.objects.create(client_id=web_client.client_id, homepage="https://web.example/",
-                                     logo_uri="https://web.example/logo.png", vetted=True)
+        ClientProfile.objects.create(
+            client_id=web_client.client_id,
+            homepage="https://web.example/",
+            logo_uri="https://web.example/logo.png",
+            vetted=True,
+        )
         client.force_login(user)
         page = client.get("/o/authorize/", query(web_client, scope="read email"))
         html = page.content.decode()
@@ -87,7 +99,9 @@ class TestDecisions:
     def test_prompt_consent_always_prompts(self, client, user, web_client):
         authorize(client, user, web_client, challenge=pkce_pair()[1])
         assert client.get("/o/authorize/", query(web_client, prompt="consent")).status_code == 200
-        assert client.get("/o/authorize/", query(web_client, prompt="consent", approval_prompt="auto")).status_code == 200
+        assert (
+            client.get("/o/authorize/", query(web_client, prompt="consent", approval_prompt="auto")).status_code == 200
+        )
 
     def test_prompt_none_without_consent_is_consent_required(self, client, user, web_client):
         client.force_login(user)
@@ -112,8 +126,10 @@ class TestRefused:
         assert b"not registered with this service" in page.content
         assert "Location" not in page
 
-    @pytest.mark.parametrize("uri", [REDIRECT_URI + "/", REDIRECT_URI + "?x=1", "http://127.0.0.1:8765/callback2",
-                                     "https://evil.example/callback"])
+    @pytest.mark.parametrize(
+        "uri",
+        [REDIRECT_URI + "/", REDIRECT_URI + "?x=1", "http://127.0.0.1:8765/callback2", "https://evil.example/callback"],
+    )
     def test_unregistered_redirect_uri_is_a_400_page(self, client, user, web_client, uri):
         client.force_login(user)
         page = client.get("/o/authorize/", query(web_client, redirect_uri=uri))
@@ -123,8 +139,14 @@ class TestRefused:
 
     @pytest.mark.parametrize(
         "field, value",
-        [("scope", "read write"), ("redirect_uri", "http://127.0.0.1:8765/other"), ("state", "forged"),
-         ("code_challenge", "A" * 43), ("resource", "https://other.example/"), ("binding", "garbage")],
+        [
+            ("scope", "read write"),
+            ("redirect_uri", "http://127.0.0.1:8765/other"),
+            ("state", "forged"),
+            ("code_challenge", "A" * 43),
+            ("resource", "https://other.example/"),
+            ("binding", "garbage"),
+        ],
     )
     def test_altered_fields_are_refused(self, client, user, web_client, field, value):
         web_client.app.redirect_uris += " http://127.0.0.1:8765/other"

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 PAGE_HEADERS = {
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # see oauth_jwt.pagesecurity.REFERRER_POLICY
 }
 
 
@@ -29,14 +29,22 @@ def assert_page_headers(response) -> None:
 
 
 def consent_query(c, **extra) -> dict:
-    return {"response_type": "code", "client_id": c.client_id, "redirect_uri": REDIRECT_URI, "scope": "read",
-            "state": "s1", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-            "code_challenge_method": "S256", **extra}
+    return {
+        "response_type": "code",
+        "client_id": c.client_id,
+        "redirect_uri": REDIRECT_URI,
+        "scope": "read",
+        "state": "s1",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+        **extra,
+    }
 
 
 def login(client, username="alice", password=PASSWORD, **extra):
-    return client.post("/accounts/login/", {"username": username, "password": password, **extra.pop("data", {})},
-                       **extra)
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password, **extra.pop("data", {})}, **extra
+    )
 
 
 class TestHeaders:

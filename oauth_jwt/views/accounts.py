@@ -35,7 +35,9 @@ class LogoutView(auth_views.LogoutView):
     template_name = "oauth_jwt/logged_out.html"
 
 
-def lockout(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None) -> HttpResponse:
+def lockout(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
     """``AXES_LOCKOUT_CALLABLE``: 429 with the same words whether or not the account exists."""
     log.warning("sign-in locked out", extra={"event": "lockout", "path": request.path})
     return secure(render(request, "oauth_jwt/lockout.html", status=LOCKOUT_STATUS))

@@ -1,0 +1,142 @@
+"""Headless Debian Chromium driven by Playwright against pytest-django's live server.
+
+One browser for the whole session; each test gets a fresh context (cookies, storage).
+The client's redirect URI is a small HTTP server on a loopback port.
+Screenshots of the pages go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from oauth_jwt.models import ClientProfile
+from tests.conftest import make_client, pkce_pair
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (bin/test does it as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class _CallbackHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/callback"):  # not the browser's /favicon.ico
+            self.server.seen.append((self.path, self.headers.get("Referer")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(b"<!DOCTYPE html><title>client</title><p>The client got the response.</p>")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def _callback_server():
+    """The client's loopback redirect URI (RFC 8252: any port on 127.0.0.1 matches the
+    registered ``http://127.0.0.1:8765/callback``)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CallbackHandler)
+    server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@dataclass
+class Callback:
+    """What the client's redirect URI received."""
+
+    server: http.server.HTTPServer
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_port}/callback"
+
+    @property
+    def referers(self) -> list[str | None]:
+        return [referer for _, referer in self.server.seen]
+
+    @property
+    def params(self) -> dict:
+        assert self.server.seen, "the browser never reached the client's redirect URI"
+        return {k: v[0] for k, v in parse_qs(urlsplit(self.server.seen[-1][0]).query).items()}
+
+    def wait(self, page) -> dict:
+        page.wait_for_url(self.redirect_uri + "?*")
+        return self.params
+
+
+@pytest.fixture
+def callback(_callback_server) -> Callback:
+    _callback_server.seen.clear()
+    return Callback(_callback_server)
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 760})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shoot():
+    def save(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def spa_client(transactional_db, live_server):
+    """A public client (PKCE, no secret) with a profile, as a single-page or native app."""
+    c = make_client("authorization-code", "public", name="Photo Printer")
+    ClientProfile.objects.create(
+        client_id=c.client_id,
+        homepage="https://photos.example/",
+        logo_uri=f"{live_server.url}/static/authhub/demo-logo.svg",
+    )
+    return c
+
+
+def authorize_url(c, redirect_uri: str, scope="read", state="st4te", **extra) -> tuple[str, str]:
+    """The authorize URL and the PKCE verifier that goes with it."""
+    verifier, challenge = pkce_pair()
+    query = {
+        "response_type": "code",
+        "client_id": c.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **extra,
+    }
+    return "/o/authorize/?" + urlencode(query), verifier
