@@ -32,14 +32,19 @@ def validate_redirect_uris(value: str) -> None:
     """Each URI is absolute, has no fragment, and uses https unless it is loopback."""
     errors = []
     for uri in value.split():
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+            host = parts.hostname
+        except ValueError:
+            errors.append(ValidationError(_("“%(uri)s” is not a valid URI."), code="invalid", params={"uri": uri}))
+            continue
         if not parts.scheme or not parts.netloc:
             errors.append(ValidationError(_("“%(uri)s” is not an absolute URI."), code="relative", params={"uri": uri}))
         elif "#" in uri:
             errors.append(
                 ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
             )
-        elif parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        elif parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
             errors.append(
                 ValidationError(
                     _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),
@@ -92,6 +97,14 @@ class ClientForm(DOTApplicationForm):
         value = self.cleaned_data["post_logout_redirect_uris"]
         validate_redirect_uris(value)
         return value
+
+    def _post_clean(self) -> None:
+        # Refused URIs never reach the instance, and DOT's Application.clean() would then
+        # add a misleading "redirect_uris cannot be empty"; the model is checked once the
+        # URIs are right.
+        if self.has_error("redirect_uris") or self.has_error("post_logout_redirect_uris"):
+            return
+        super()._post_clean()
 
     def save_profile(self, client_id: str) -> None:
         values = {name: self.cleaned_data.get(name) for name in PROFILE_FIELDS}

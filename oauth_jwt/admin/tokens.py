@@ -147,7 +147,11 @@ class IssuedTokenAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("decoded claims"))
     def decoded_claims(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(rebuilt_claims(obj), indent=2))
+        return format_html(
+            '<pre>{}</pre><div class="help">{}</div>',
+            json.dumps(rebuilt_claims(obj), indent=2),
+            _("Rebuilt from the issuance record: the hub never keeps the token itself."),
+        )
 
     @admin.action(description=_("Revoke selected access tokens"), permissions=("change",))
     def revoke(self, request, queryset):
