@@ -78,7 +78,9 @@ class TestDecisions:
         assert not Consent.objects.exists()
 
     def test_allow_returns_code_state_and_iss_and_remembers(self, client, user, web_client):
-        params = redirect_params(authorize(client, user, web_client, scope="read write", challenge=pkce_pair()[1]))
+        response = authorize(client, user, web_client, scope="read write", challenge=pkce_pair()[1])
+        assert response["Location"].count("iss=") == 1
+        params = redirect_params(response)
         assert set(params) == {"code", "state", "iss"} and params["iss"] == ISSUER
         assert Consent.objects.get(user=user, client_id=web_client.client_id).scopes == ["read", "write"]
 

@@ -209,3 +209,23 @@ def test_lockout_after_wrong_passwords(page, live_server, user, shoot):
     page.goto("/accounts/login/")
     sign_in(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Too many sign-in attempts"
+
+
+def test_keyboard_only(page, live_server, user, spa_client, callback):
+    url, _ = authorize_url(spa_client, callback.redirect_uri, state="keys")
+    page.goto(url)
+    assert page.evaluate("document.activeElement.id") == "id_username"  # autofocus
+    page.keyboard.type("alice")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    allow = page.get_by_role("button", name="Allow")
+    allow.wait_for()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Allow":
+            break
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # a visible focus ring
+    page.keyboard.press("Enter")
+    assert callback.wait(page)["state"] == "keys"
