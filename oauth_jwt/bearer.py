@@ -68,6 +68,22 @@ class TokenUser:
     def get_username(self) -> str:
         return self.username
 
+    # No local permissions: what a token may do is its scope (``request.auth``).
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def has_perms(self, perm_list, obj: Any = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenUser) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
     def __str__(self) -> str:
         return self.username
 

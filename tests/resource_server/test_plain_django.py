@@ -75,3 +75,12 @@ def test_require_token_views_are_csrf_exempt_for_bearer_calls(service_client, se
     strict = Client(enforce_csrf_checks=True)
     token = client_credentials_token(strict, service_client)["access_token"]
     assert strict.post("/read", **bearer(token)).status_code == 200
+
+
+def test_a_token_user_has_no_local_permissions():
+    from oauth_jwt.bearer import TokenUser
+
+    user = TokenUser({"sub": "7", "username": "gus"})
+    assert str(user) == "gus" and user.is_authenticated
+    assert not user.has_perm("auth.view_user") and not user.has_perms(["x.y"]) and not user.has_module_perms("auth")
+    assert user == TokenUser({"sub": "7"}) and len({user, TokenUser({"sub": "7"})}) == 1
