@@ -8,4 +8,4 @@ class OAuthJWTConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, receivers  # noqa: F401  (registers checks and signal receivers)
+        from . import checks, receivers, security_checks  # noqa: F401  (registers checks and signal receivers)

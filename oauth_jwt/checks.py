@@ -32,6 +32,15 @@ E021_REMOTE_URL = "oauth_jwt.E021"
 E022_INTROSPECTION = "oauth_jwt.E022"
 E023_USER_RESOLVER = "oauth_jwt.E023"
 W020_PLAIN_HTTP = "oauth_jwt.W020"
+# Security posture under ``check --deploy`` (registered in ``security_checks``).
+W030_HTTP_ISSUER = "oauth_jwt.W030"
+W031_KEY_SECRET_DERIVED = "oauth_jwt.W031"
+W032_KEY_SECRET_WEAK = "oauth_jwt.W032"
+W033_PLACEHOLDER_SECRET_KEY = "oauth_jwt.W033"
+W034_RSA_KEY_SIZE = "oauth_jwt.W034"
+W035_HTTP_REDIRECT_URI = "oauth_jwt.W035"
+W036_BCP_GATES = "oauth_jwt.W036"
+W037_PROCESS_LOCAL_CACHE = "oauth_jwt.W037"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")

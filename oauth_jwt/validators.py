@@ -17,6 +17,7 @@ from .conf import jwt_settings
 from .exceptions import InvalidToken
 from .models import IssuedToken
 from .policy import ClientPolicyMixin
+from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
 from .silent import SilentPromptMixin
 from .verify import ACCESS_TOKEN_TYPES
@@ -24,7 +25,9 @@ from .verify import ACCESS_TOKEN_TYPES
 logger = logging.getLogger(__name__)
 
 
-class JWTOAuth2Validator(ClientPolicyMixin, AudienceMixin, SilentPromptMixin, ReplayProtectionMixin, OAuth2Validator):
+class JWTOAuth2Validator(
+    ClientPolicyMixin, AudienceMixin, SilentPromptMixin, ReplayProtectionMixin, RedirectURIPolicyMixin, OAuth2Validator
+):
     # --- issuing -----------------------------------------------------------------------
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):

@@ -241,7 +241,9 @@ def test_iss_on_access_denied(client, user, web_client):
     assert got["iss"] == ISSUER
 
 
-@pytest.mark.parametrize("params", [{"scope": "no-such-scope"}, {"response_type": "token"}, {"prompt": "none"}, {"resource": "not-a-uri"}])
+@pytest.mark.parametrize(
+    "params", [{"scope": "no-such-scope"}, {"response_type": "token"}, {"prompt": "none"}, {"resource": "not-a-uri"}]
+)
 def test_iss_on_error_redirects(client, user, web_client, params):
     client.force_login(user)
     response = client.get("/o/authorize/", authorize_query(web_client, **params))

@@ -1,0 +1,203 @@
+"""Security posture checks, run by ``manage.py check --deploy`` (ids in ``checks``).
+
+DEBUG itself is Django's ``security.W018``; these cover what only oauth_jwt knows.
+The checks that read the database (signing keys, registered redirect URIs) run unless
+``--database`` names other aliases, and say nothing when the tables do not exist yet.
+"""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.core.cache import InvalidCacheBackendError, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError
+
+from .checks import (
+    W030_HTTP_ISSUER,
+    W031_KEY_SECRET_DERIVED,
+    W032_KEY_SECRET_WEAK,
+    W033_PLACEHOLDER_SECRET_KEY,
+    W034_RSA_KEY_SIZE,
+    W035_HTTP_REDIRECT_URI,
+    W036_BCP_GATES,
+    W037_PROCESS_LOCAL_CACHE,
+)
+from .conf import jwt_settings
+from .redirects import LOOPBACK_HOSTS, is_plaintext_outside_loopback
+
+MIN_KEY_SECRET_LENGTH = 32
+MIN_RSA_BITS = 2048
+# DOT's RFC 9700 gates. REDIRECT_URI_SCHEME is not listed: it would forbid RFC 8252
+# loopback redirects; oauth_jwt.redirects enforces "http only on loopback" instead,
+# and W035 names any client that registered another http redirect URI.
+BCP_GATES = (
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT",
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT",
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD",
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS",
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE",
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN",
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING",
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED",
+)
+
+
+def _is_server() -> bool:
+    return apps.is_installed("oauth2_provider")
+
+
+def _reads_default_db(databases) -> bool:
+    return databases is None or "default" in databases
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_issuer_and_secrets(app_configs=None, **kwargs):
+    messages = []
+    issuer = urlsplit(jwt_settings.ISSUER or "")
+    if issuer.scheme == "http" and issuer.hostname not in LOOPBACK_HOSTS:
+        messages.append(
+            checks.Warning(
+                f"The issuer {jwt_settings.ISSUER!r} is plain http: tokens, codes and sign-ins travel unencrypted.",
+                hint="Serve the hub over https and set OAUTH_JWT['ISSUER'] to its https URL.",
+                id=W030_HTTP_ISSUER,
+            )
+        )
+    if "insecure" in settings.SECRET_KEY.lower():
+        messages.append(
+            checks.Warning(
+                "SECRET_KEY is a placeholder: sessions, client-secret hashes and (unless a key-encryption "
+                "secret is set) the private signing keys rest on a value anyone can read.",
+                hint="Set a long random SECRET_KEY (authhub: DJANGO_SECRET_KEY).",
+                id=W033_PLACEHOLDER_SECRET_KEY,
+            )
+        )
+    if not _is_server():
+        return messages
+    secret = jwt_settings._get("KEY_ENCRYPTION_SECRET")
+    if not secret:
+        messages.append(
+            checks.Warning(
+                "OAUTH_JWT['KEY_ENCRYPTION_SECRET'] is not set: private signing keys are encrypted with a key "
+                "derived from SECRET_KEY, so anyone with SECRET_KEY and a database copy can sign tokens.",
+                hint="Set a separate random secret of 32+ characters, kept out of the database and the code "
+                "(authhub: AUTHHUB_KEY_ENCRYPTION_SECRET).",
+                id=W031_KEY_SECRET_DERIVED,
+            )
+        )
+    elif len(secret) < MIN_KEY_SECRET_LENGTH or secret == settings.SECRET_KEY:
+        messages.append(
+            checks.Warning(
+                "OAUTH_JWT['KEY_ENCRYPTION_SECRET'] is weak: shorter than "
+                f"{MIN_KEY_SECRET_LENGTH} characters, or the same as SECRET_KEY.",
+                hint="Use a separate random secret of 32+ characters.",
+                id=W032_KEY_SECRET_WEAK,
+            )
+        )
+    return messages
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_provider_gates(app_configs=None, **kwargs):
+    if not _is_server():
+        return []
+    from oauth2_provider.settings import oauth2_settings
+
+    off = [name for name in BCP_GATES if not getattr(oauth2_settings, name)]
+    if not off:
+        return []
+    return [
+        checks.Warning(
+            f"DOT's RFC 9700 switches are off: {', '.join(off)}.",
+            hint="oauth_jwt.conf.provider_settings() turns them on; do not override them with False.",
+            id=W036_BCP_GATES,
+        )
+    ]
+
+
+def _process_local(alias: str) -> str | None:
+    try:
+        cache = caches[alias]
+    except InvalidCacheBackendError:
+        return None  # E009 reports it
+    if isinstance(cache, DummyCache):
+        return f"{alias!r} (DummyCache: forgets everything)"
+    if isinstance(cache, LocMemCache):
+        return f"{alias!r} (LocMemCache: one per process)"
+    return None
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_shared_caches(app_configs=None, **kwargs):
+    uses = []
+    if jwt_settings.REVOCATION_CHECK == "denylist":
+        uses.append(("DENYLIST_CACHE", "revoked tokens stay valid in the other worker processes"))
+    if _is_server():
+        uses.append(("THROTTLE_CACHE", "each worker process gets its own client-authentication budget"))
+    messages = []
+    for name, effect in uses:
+        local = _process_local(getattr(jwt_settings, name))
+        if local:
+            messages.append(
+                checks.Warning(
+                    f"OAUTH_JWT['{name}'] is {local}: with several workers, {effect}.",
+                    hint="Point it at a shared cache (Redis, Memcached or the database cache); "
+                    "authhub: CACHE_URL=redis://...",
+                    id=W037_PROCESS_LOCAL_CACHE,
+                )
+            )
+    return messages
+
+
+def _rsa_bits(jwk: dict) -> int:
+    n = jwk.get("n", "")
+    return int.from_bytes(base64.urlsafe_b64decode(n + "=" * (-len(n) % 4)), "big").bit_length()
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_stored_keys_and_clients(app_configs=None, databases=None, **kwargs):
+    if not _is_server() or not _reads_default_db(databases):
+        return []
+    from oauth2_provider.models import get_application_model
+
+    from .models import SigningKey
+
+    messages = []
+    if jwt_settings.RSA_KEY_SIZE < MIN_RSA_BITS:
+        messages.append(_weak_rsa(f"OAUTH_JWT['RSA_KEY_SIZE'] = {jwt_settings.RSA_KEY_SIZE}"))
+    try:
+        published = SigningKey.objects.exclude(state=SigningKey.State.REVOKED).filter(algorithm__in=("RS256", "PS256"))
+        weak = [key.kid for key in published if _rsa_bits(key.public_jwk) < MIN_RSA_BITS]
+        plaintext = [
+            client_id
+            for client_id, uris in get_application_model().objects.values_list("client_id", "redirect_uris")
+            if any(is_plaintext_outside_loopback(uri) for uri in (uris or "").split())
+        ]
+    except DatabaseError:
+        return messages
+    if weak:
+        messages.append(_weak_rsa(f"signing keys {', '.join(weak)}"))
+    if plaintext:
+        messages.append(
+            checks.Warning(
+                f"Clients {', '.join(plaintext)} registered http redirect URIs outside the loopback interface; "
+                "the authorization endpoint refuses them.",
+                hint="Register https redirect URIs (http only for 127.0.0.1, [::1] or localhost, RFC 8252).",
+                id=W035_HTTP_REDIRECT_URI,
+            )
+        )
+    return messages
+
+
+def _weak_rsa(what: str) -> checks.Warning:
+    return checks.Warning(
+        f"RSA keys under {MIN_RSA_BITS} bits: {what}.",
+        hint="Generate RSA keys of 2048 bits or more and revoke the weak ones (manage.py rotatekeys).",
+        id=W034_RSA_KEY_SIZE,
+    )
