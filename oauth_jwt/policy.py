@@ -15,6 +15,7 @@ from the settings file.
 from __future__ import annotations
 
 from django.db.models import Max
+from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
 
 def _profile(client_id: str | None):
@@ -79,4 +80,5 @@ class ClientPolicyMixin:
         allowed = allowed_scopes(getattr(client, "client_id", None))
         if allowed is None:
             return scopes
-        return [scope for scope in scopes if scope in allowed]
+        # DOT answers with the scope string, oauthlib accepts a string or a list.
+        return [scope for scope in scope_to_list(scopes) or [] if scope in allowed]

@@ -19,9 +19,11 @@ from tests.conftest import (
     Application,
     Client,
     client_credentials_token,
+    code_flow_token,
     make_client,
     pkce_pair,
     redirect_params,
+    refresh,
     token_request,
 )
 
@@ -226,3 +228,12 @@ def test_retired_keys_stay_published_for_the_longest_client_lifetime(db):
     ClientProfile.objects.create(client_id="slow", access_token_lifetime=7200)
     assert keys.max_token_lifetime() >= timedelta(seconds=7200)
     make_client(Application.GRANT_CLIENT_CREDENTIALS, client_id="other")
+
+
+def test_narrowing_a_client_narrows_what_its_refresh_tokens_get(client, user, web_client):
+    tokens = code_flow_token(client, user, web_client, scope="read write")
+    ClientProfile.objects.create(client_id=web_client.client_id, allowed_scopes=["read"])
+    refreshed = refresh(client, web_client, tokens["refresh_token"])
+    assert refreshed.status_code == 200 and refreshed.json()["scope"] == "read"
+    asked = refresh(client, web_client, refreshed.json()["refresh_token"], scope="read write")
+    assert asked.status_code == 400 and asked.json()["error"] == "invalid_scope"
