@@ -4,6 +4,7 @@ and revokes that person's tokens for that client."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -15,7 +16,7 @@ from .common import security_event
 class ConsentAdmin(admin.ModelAdmin):
     list_display = ("user", "client_id", "scope_list", "created_at", "updated_at", "last_used_at")
     list_filter = ("client_id",)
-    search_fields = ("user__username", "client_id")
+    search_fields = (f"user__{get_user_model().USERNAME_FIELD}", "client_id")
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     actions = ("revoke",)

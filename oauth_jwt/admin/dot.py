@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -34,9 +35,13 @@ class AccessTokenAdmin(dot_admin.AccessTokenAdmin):
 
     list_display = ("pk", "jti", "masked_token", "user", "application", "expires")
 
+    def get_queryset(self, request):
+        jti = IssuedToken.objects.filter(token_checksum=OuterRef("token_checksum")).values("jti")[:1]
+        return super().get_queryset(request).annotate(_jti=Subquery(jti))
+
     @admin.display(description=_("JWT id"))
     def jti(self, obj) -> str:
-        return IssuedToken.objects.filter(token_checksum=obj.token_checksum).values_list("jti", flat=True).first() or ""
+        return obj._jti or ""
 
     @admin.action(description=_("Revoke selected access tokens"), permissions=("change",))
     def revoke_tokens(self, request, queryset):
