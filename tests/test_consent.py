@@ -3,10 +3,11 @@ refuses (Django test client)."""
 
 from __future__ import annotations
 
-import pytest
-from django.core import signing
+import time
 
-from oauth_jwt.forms import SALT
+import pytest
+
+from oauth_jwt.forms import MAX_AGE
 from oauth_jwt.models import ClientProfile, Consent
 from tests.conftest import REDIRECT_URI, authorize, make_client, pkce_pair, redirect_params
 
@@ -168,11 +169,9 @@ class TestRefused:
 
     def test_an_old_form_is_refused(self, client, user, web_client, monkeypatch):
         client.force_login(user)
-        data = shown_form(client, web_client)
-        payload = signing.loads(data["binding"], salt=SALT)
-        monkeypatch.setattr("django.core.signing.time.time", lambda: 4102444800.0)
-        stale = signing.dumps(payload, salt=SALT)
-        monkeypatch.undo()
-        assert signing.loads(stale, salt=SALT) == payload
-        monkeypatch.setattr("django.core.signing.time.time", lambda: 4102444800.0 + 31 * 60)
-        assert client.post("/o/authorize/", {**data, "binding": stale, "allow": "true"}).status_code == 400
+        data = {**shown_form(client, web_client), "allow": "true"}
+        later = time.time() + MAX_AGE + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        page = client.post("/o/authorize/", data)
+        assert page.status_code == 400
+        assert not Consent.objects.exists()
