@@ -159,6 +159,14 @@ class TestLockout:
             response = login(client, password="wrong", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
         assert response.status_code == 429
 
+    def test_the_admin_sign_in_works_and_is_throttled_too(self, client, staff_user):
+        ok = client.post("/admin/login/?next=/admin/", {"username": "root", "password": PASSWORD})
+        assert ok.status_code == 302 and ok["Location"] == "/admin/"
+        client.logout()
+        for _ in range(5):
+            refused = client.post("/admin/login/", {"username": "root", "password": "wrong"})
+        assert refused.status_code == 429
+
 
 class TestConnectedApps:
     def test_requires_sign_in_and_is_the_home_page(self, client, user):
