@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import http.client
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.core.cache import caches
 
 from .conf import jwt_settings
+from .jwks import opener
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +58,9 @@ def introspect(raw_token: str) -> dict | None:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=jwt_settings.HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with opener().open(request, timeout=jwt_settings.HTTP_TIMEOUT_SECONDS) as response:
             body = response.read(MAX_RESPONSE_BYTES + 1)
-    except (URLError, OSError, ValueError) as exc:
+    except (URLError, OSError, ValueError, http.client.HTTPException) as exc:
         logger.warning("introspection failed: %s", type(exc).__name__, extra={"event": "introspection.failed"})
         return None
     if len(body) > MAX_RESPONSE_BYTES:

@@ -15,6 +15,7 @@ Built on PyJWT's ``PyJWKClient`` (its cache and its rate-limited refetch on an u
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import re
@@ -59,18 +60,22 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def opener() -> urllib.request.OpenerDirector:
+    """urllib without redirects: a hub document that moves is an error, not a hint."""
+    return urllib.request.build_opener(_NoRedirect())
+
+
 def fetch_json(url: str) -> tuple[dict[str, Any], str]:
     """GET a JSON object (size and time capped, no redirects); return it and its
     ``Cache-Control`` header."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError("Only http(s) URLs are fetched.")
-    opener = urllib.request.build_opener(_NoRedirect())
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 - http(s) only
     try:
-        with opener.open(request, timeout=jwt_settings.HTTP_TIMEOUT_SECONDS) as response:
+        with opener().open(request, timeout=jwt_settings.HTTP_TIMEOUT_SECONDS) as response:
             body = response.read(MAX_DOCUMENT_BYTES + 1)
             cache_control = response.headers.get("Cache-Control", "")
-    except (URLError, OSError, ValueError) as exc:
+    except (URLError, OSError, ValueError, http.client.HTTPException) as exc:
         raise FetchError(f"GET {url} failed: {exc}") from None
     if len(body) > MAX_DOCUMENT_BYTES:
         raise FetchError(f"GET {url}: the document is larger than {MAX_DOCUMENT_BYTES} bytes.")

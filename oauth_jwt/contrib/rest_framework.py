@@ -11,6 +11,7 @@ good token without the scopes answers 403 ``insufficient_scope`` naming them.
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -73,14 +74,16 @@ class TokenHasScope(BasePermission):
         else:
             scopes = list(getattr(view, "required_scopes", None) or [])
         if not scopes:
-            raise exceptions.ImproperlyConfigured("TokenHasScope needs the view's required_scopes.")
+            raise ImproperlyConfigured("TokenHasScope needs the view's required_scopes.")
         return _check(request, scopes)
 
 
 class HasScope(BasePermission):
     """``permission_classes = [HasScope("read", "write")]``: every named scope is required.
 
-    An instance stands in for a class: DRF calls it to get the permission object."""
+    An instance stands in for a class: DRF calls it to get the permission object
+    (``SomePermission & HasScope("a")`` works too). A missing scope raises, so that
+    the 403 carries the challenge; that is why it is not meant for ``|``."""
 
     def __init__(self, *scopes: str) -> None:
         if not scopes:
