@@ -80,10 +80,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several server workers write at once: take the write lock when a transaction
-    # begins (and wait for it) instead of failing with "database is locked"; WAL lets
-    # readers go on meanwhile.
+    # begins (and wait for it) instead of failing with "database is locked". WAL lets
+    # readers go on meanwhile, and with synchronous=NORMAL a commit does not wait for
+    # the disk (no corruption on a crash; the last commits may be lost on power loss).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
     )
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 # The revocation denylist may live in a cache of its own: the Redis that remote

@@ -9,3 +9,6 @@ class OAuthJWTConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, receivers, security_checks  # noqa: F401  (registers checks and signal receivers)
+        from .redaction import install
+
+        install()  # no credential from oauthlib's or DOT's DEBUG logs

@@ -1,0 +1,90 @@
+"""In-process verify cost per algorithm: the raw ``cryptography`` primitive, PyJWT's
+``decode``, oauth_jwt's full check of a token seen for the first time, the same token
+seen again (verified-token cache), and the whole bearer path (cache + denylist)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+
+import jwt
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from oauth_jwt import keys, verified_cache
+from oauth_jwt.bearer import authenticate_token
+from oauth_jwt.conf import ALGORITHMS, jwt_settings
+from oauth_jwt.verify import verify_access_token
+
+
+def _b64(segment: str) -> bytes:
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _raw_verifier(algorithm: str, public, token: str):
+    head, payload, sig = token.split(".")
+    message = f"{head}.{payload}".encode()
+    signature = _b64(sig)
+    if algorithm == "RS256":
+        return lambda: public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+    if algorithm == "PS256":
+        pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+        return lambda: public.verify(signature, message, pss, hashes.SHA256())
+    if algorithm == "ES256":
+        der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+        return lambda: public.verify(der, message, ec.ECDSA(hashes.SHA256()))
+    return lambda: public.verify(signature, message)
+
+
+def _per_call_us(fn, iterations: int) -> float:
+    """Best of five rounds, in microseconds per call."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(iterations):
+            fn()
+        best = min(best, time.perf_counter() - start)
+    return round(best / iterations * 1e6, 1)
+
+
+def _token(algorithm: str) -> tuple[str, object]:
+    keys.create_key(algorithm)
+    key = keys.signing_key()
+    now = int(time.time())
+    claims = {
+        "iss": jwt_settings.ISSUER,
+        "sub": "bench-hashed",
+        "aud": jwt_settings.DEFAULT_AUDIENCE,
+        "client_id": "bench-hashed",
+        "iat": now,
+        "exp": now + 600,
+        "jti": secrets.token_urlsafe(16),
+        "scope": "read",
+    }
+    token = jwt.encode(claims, key.key, algorithm=algorithm, headers={"typ": "at+jwt", "kid": key.kid})
+    return token, keys.public_key(key.kid).key
+
+
+def _measure(algorithm: str, token: str, public, iterations: int) -> dict[str, float]:
+    audience, issuer = jwt_settings.AUDIENCE, jwt_settings.ISSUER
+    return {
+        "raw": _per_call_us(_raw_verifier(algorithm, public, token), iterations),
+        "pyjwt": _per_call_us(
+            lambda: jwt.decode(token, public, algorithms=[algorithm], audience=audience, issuer=issuer), iterations
+        ),
+        "first": _per_call_us(lambda: verify_access_token(token), iterations),
+        "again": _per_call_us(lambda: verified_cache.verify(token), iterations * 10),
+        "bearer": _per_call_us(lambda: authenticate_token(token), iterations * 10),
+    }
+
+
+def run(iterations: int) -> dict:
+    results = {}
+    for algorithm in ALGORITHMS:
+        token, public = _token(algorithm)
+        verified_cache.verify(token)
+        results[algorithm] = _measure(algorithm, token, public, iterations)
+    keys.create_key("RS256")
+    return results

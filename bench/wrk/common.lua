@@ -1,0 +1,11 @@
+-- Shared by the bench scripts: stop a thread after BENCH_MAX_PER_THREAD responses, so
+-- every run is bounded in count as well as in time (wrk -d).
+local max_per_thread = tonumber(os.getenv("BENCH_MAX_PER_THREAD") or "100000")
+local seen = 0
+
+function response(status, headers, body)
+  seen = seen + 1
+  if seen >= max_per_thread then
+    wrk.thread:stop()
+  end
+end

@@ -1,0 +1,38 @@
+"""The benchmark script runs end to end in its tiny mode and prints its table.
+
+Timings are not asserted: they belong to ``docs/benchmarks.md``, not to the suite."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_quick_mode_prints_the_table(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CACHE_URL")}
+    out = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--databases", "sqlite", "--work-dir", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    assert lines[0] == "| Measurement | SQLite |"
+    body = "\n".join(lines)
+    for row in (
+        "plain DOT, default PBKDF2-hashed secret",
+        "oauth_jwt default (hashed secret), RS256",
+        "Bare Django view (ceiling)",
+        "oauth_jwt + shared Redis denylist",
+        "Database bytes per stored access token",
+        "Peak RSS of one worker: oauth_jwt",
+        "In-process verify EdDSA: PyJWT `jwt.decode`",
+        "Target: Token endpoint (hashed secret) vs plain DOT default",
+    ):
+        assert row in body
+    assert " 0.0 " not in body  # every server answered
