@@ -59,8 +59,6 @@ def hub(live_server, settings):
     point_hub_at(settings, live_server.url)
     yield live_server
     caches["denylist"].clear()
-    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER}
-    oauth2_settings.reload()
     jwks.reset()
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
-from oauth_jwt.models import ClientProfile
+from oauth_jwt import keys
+from oauth_jwt.models import ClientProfile, SigningKey
 
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
 from .conftest import RS_AUDIENCE, point_hub_at
@@ -152,3 +153,14 @@ def test_wrong_introspection_credentials_fail_closed(client, hub, service_client
         RS_INTROSPECTION_CLIENT_SECRET="wrong",
     )
     assert rs.get("/drf/claims", rs_token(client, service_client)).status_code == 401
+
+
+def test_a_revoked_signing_key_is_refused_at_once_through_the_denylist(client, hub, service_client, start_rs):
+    rs = start_rs(hub.url, RS_REVOCATION_CHECK="denylist")
+    token = rs_token(client, service_client)
+    assert rs.get("/drf/claims", token).status_code == 200
+    keys.revoke(SigningKey.objects.get(kid=jwt.get_unverified_header(token)["kid"]))
+    assert rs.get("/drf/claims", token).status_code == 401  # before the RS refetches the JWK set
+    replacement = rs_token(client, service_client)  # signed by the key that took over
+    time.sleep(1.2)  # past the refetch interval
+    assert rs.get("/plain/claims", replacement).status_code == 200
