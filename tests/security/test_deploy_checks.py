@@ -75,9 +75,10 @@ def test_a_production_configuration_passes(production):
     assert "oauth_jwt.W0" not in command_output()
 
 
-def test_the_demo_defaults_are_flagged():
+def test_the_demo_defaults_are_flagged(settings):
     """authhub with no environment: placeholder SECRET_KEY, no key-encryption secret,
     a process-local cache (the http issuer is loopback, which is fine)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     found = run_all()
     assert {W031_KEY_SECRET_DERIVED, W033_PLACEHOLDER_SECRET_KEY, W037_PROCESS_LOCAL_CACHE} <= found
     assert W030_HTTP_ISSUER not in found
