@@ -159,6 +159,8 @@ OAUTH_JWT = {
     "SIGNING_ALGORITHM": os.environ.get("AUTHHUB_SIGNING_ALGORITHM", "RS256"),
     "KEY_ENCRYPTION_SECRET": os.environ.get("AUTHHUB_KEY_ENCRYPTION_SECRET") or None,
     "DENYLIST_CACHE": "denylist" if "denylist" in CACHES else "default",
+    # Client-authentication throttling keys on the address the proxy saw, like axes.
+    "TRUSTED_PROXY_COUNT": 1 if flag("AUTHHUB_BEHIND_PROXY") else 0,
 }
 
 OAUTH2_PROVIDER = provider_settings(

@@ -59,6 +59,9 @@ DEFAULTS: dict[str, Any] = {
     "CLIENT_AUTH_MAX_FAILURES": 10,
     "CLIENT_AUTH_WINDOW_SECONDS": 300,
     "THROTTLE_CACHE": "default",
+    # Reverse proxies in front of the hub that append to X-Forwarded-For. 0: the client
+    # address is REMOTE_ADDR; n: the n-th address from the right of X-Forwarded-For.
+    "TRUSTED_PROXY_COUNT": 0,
 }
 
 
@@ -192,6 +195,10 @@ class OAuthJWTSettings:
     @property
     def THROTTLE_CACHE(self) -> str:
         return self._get("THROTTLE_CACHE")
+
+    @property
+    def TRUSTED_PROXY_COUNT(self) -> int:
+        return int(self._get("TRUSTED_PROXY_COUNT"))
 
     @property
     def is_remote(self) -> bool:

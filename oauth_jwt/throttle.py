@@ -5,8 +5,9 @@ Failed client authentications (``401 invalid_client``) are counted in a Django c
 client *and* address, and per address alone (one address spraying many client ids).
 Past ``CLIENT_AUTH_MAX_FAILURES`` within ``CLIENT_AUTH_WINDOW_SECONDS`` the endpoint
 answers ``429`` with ``Retry-After`` before checking any secret. The address is
-``REMOTE_ADDR``: behind a reverse proxy, have the proxy (or a trusted-proxy middleware)
-set it; a raw ``X-Forwarded-For`` would let every guess pick a fresh address.
+``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` reverse proxies the one the outermost
+proxy appended to ``X-Forwarded-For``: trusting the whole header would let every guess
+pick a fresh address.
 
 ``ClientAuthThrottleMixin`` goes first in the bases of a view; ``throttle_client_auth``
 decorates a function view the same way.
@@ -52,8 +53,18 @@ def _client_id(request: HttpRequest) -> str:
     return request.POST.get("client_id", "")
 
 
+def client_address(request: HttpRequest) -> str:
+    """``REMOTE_ADDR``, or behind ``TRUSTED_PROXY_COUNT`` proxies the address the
+    outermost of them saw: entries further left are whatever the client wrote."""
+    proxies = jwt_settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return request.META.get("REMOTE_ADDR", "")
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    return hops[-proxies] if len(hops) >= proxies else request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request: HttpRequest) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     client_id = _client_id(request)
     digest = hashlib.sha256(f"{client_id}\n{address}".encode()).hexdigest()
     return [f"{_PREFIX}pair:{digest}", f"{_PREFIX}addr:{hashlib.sha256(address.encode()).hexdigest()}"]

@@ -69,11 +69,13 @@ def test_successes_are_not_counted(client, service_client, settings):
         client_credentials_token(client, service_client)
 
 
-def test_the_token_endpoint_needs_no_csrf_token(service_client):
+def test_the_endpoints_need_no_csrf_token(service_client):
     strict = HttpClient(enforce_csrf_checks=True)
     assert token_request(strict, service_client, grant_type="client_credentials", scope="read").status_code == 200
     revoke = form_post(strict, "/o/revoke_token/", {"token": "x"}, **basic_auth(service_client))
     assert revoke.status_code == 200
+    introspect = form_post(strict, "/o/introspect/", {"token": "x"}, **basic_auth(service_client))
+    assert introspect.status_code == 200 and introspect.json() == {"active": False}
 
 
 def test_client_secrets_are_checked_by_django_in_constant_time(client, service_client):
@@ -99,3 +101,24 @@ def test_an_oversized_authorization_header_is_refused_unread(client):
     response = form_post(client, *ENDPOINTS["token"], **huge)
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(client, service_client, settings):
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2}
+    for n in range(2):
+        spoofed = {"HTTP_X_FORWARDED_FOR": f"10.0.0.{n}"}
+        assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **spoofed).status_code == 401
+    fresh = {"HTTP_X_FORWARDED_FOR": "10.0.0.99"}
+    assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **fresh).status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, service_client, settings):
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2, "TRUSTED_PROXY_COUNT": 1}
+    attacker = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}  # the client wrote the first entry
+    for forged in ("1.1.1.1", "2.2.2.2"):
+        headers = {"HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.7"}
+        assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **headers).status_code == 401
+    assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **attacker).status_code == 429
+    # Someone else behind the same proxy, with another real address, is not affected.
+    other = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    assert form_post(client, *ENDPOINTS["token"], **basic_auth(service_client), **other).status_code == 200
