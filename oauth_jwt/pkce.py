@@ -28,9 +28,7 @@ class PKCEPolicyMixin:
         # challenge: the one hook that sees the challenge before the consent page.
         if getattr(request, "response_type", None) and getattr(request, "code_challenge", None) is not None:
             if request.code_challenge_method != "S256":
-                raise errors.InvalidRequestError(
-                    description="code_challenge_method must be S256.", request=request
-                )
+                raise errors.InvalidRequestError(description="code_challenge_method must be S256.", request=request)
             if not S256_CHALLENGE.fullmatch(request.code_challenge):
                 raise errors.InvalidRequestError(description="The code_challenge is malformed.", request=request)
         return super().is_pkce_required(client_id, request)

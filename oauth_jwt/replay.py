@@ -30,6 +30,7 @@ from .pkce import PKCEPolicyMixin
 
 logger = logging.getLogger(__name__)
 
+
 def checksum(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 

@@ -34,8 +34,16 @@ AUDIENCE = "http://127.0.0.1:8000/api/"
 
 def good_claims(**changes):
     now = int(time.time())
-    claims = {"iss": ISSUER, "sub": "svc", "aud": AUDIENCE, "client_id": "svc", "jti": "j" * 22,
-              "iat": now, "exp": now + 300, "scope": "read"}
+    claims = {
+        "iss": ISSUER,
+        "sub": "svc",
+        "aud": AUDIENCE,
+        "client_id": "svc",
+        "jti": "j" * 22,
+        "iat": now,
+        "exp": now + 300,
+        "scope": "read",
+    }
     claims.update(changes)
     return claims
 
@@ -44,8 +52,9 @@ def sign(payload: str | dict) -> str:
     """Sign raw JSON text with the hub's key (so duplicate names survive)."""
     key = keys.signing_key()
     body = payload if isinstance(payload, str) else json.dumps(payload)
-    return jwt.api_jws.PyJWS().encode(body.encode(), key.key, algorithm=key.algorithm,
-                                      headers={"typ": "at+jwt", "kid": key.kid})
+    return jwt.api_jws.PyJWS().encode(
+        body.encode(), key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid}
+    )
 
 
 def test_control_a_well_formed_forgery_of_ours_is_accepted(api):
@@ -55,9 +64,17 @@ def test_control_a_well_formed_forgery_of_ours_is_accepted(api):
 @pytest.mark.parametrize(
     "changes",
     [
-        {"exp": "9999999999"}, {"exp": True}, {"exp": None}, {"iat": "now"},
-        {"nbf": int(time.time()) + 3600}, {"sub": 12}, {"client_id": ["svc"]}, {"scope": ["read"]},
-        {"jti": ""}, {"aud": "http://127.0.0.1:8000/api"}, {"aud": ["https://other.example/"]},
+        {"exp": "9999999999"},
+        {"exp": True},
+        {"exp": None},
+        {"iat": "now"},
+        {"nbf": int(time.time()) + 3600},
+        {"sub": 12},
+        {"client_id": ["svc"]},
+        {"scope": ["read"]},
+        {"jti": ""},
+        {"aud": "http://127.0.0.1:8000/api"},
+        {"aud": ["https://other.example/"]},
     ],
 )
 def test_malformed_claims_are_refused(api, changes):
@@ -84,8 +101,12 @@ def test_another_client_cannot_revoke_or_redeem_my_tokens(client, user, web_clie
         response = form_post(client, "/o/revoke_token/", {"token": tokens[kind]}, **basic_auth(other))
         assert response.status_code == 200  # RFC 7009 §2.2: no oracle
     assert api(tokens["access_token"]).status_code == 200
-    response = form_post(client, "/o/token/", {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
-                         **basic_auth(other))
+    response = form_post(
+        client,
+        "/o/token/",
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        **basic_auth(other),
+    )
     assert response.json()["error"] == "invalid_grant"
 
 
@@ -102,9 +123,12 @@ def test_codes_refresh_tokens_and_secrets_are_long_enough(client, user, web_clie
     verifier, challenge = pkce_pair()
     code = redirect_params(authorize(client, user, web_client, challenge=challenge))["code"]
     assert len(code) >= 27  # 30 characters of a 62-symbol alphabet: 178 bits
-    tokens = form_post(client, "/o/token/", {"grant_type": "authorization_code", "code": code,
-                                             "redirect_uri": REDIRECT_URI, "code_verifier": verifier},
-                       **basic_auth(web_client)).json()
+    tokens = form_post(
+        client,
+        "/o/token/",
+        {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier},
+        **basic_auth(web_client),
+    ).json()
     assert len(tokens["refresh_token"]) >= 27
     from oauth2_provider.generators import generate_client_secret
 
@@ -115,17 +139,25 @@ def test_token_responses_are_never_cached(client, service_client):
     response = form_post(client, "/o/token/", {"grant_type": "client_credentials"}, **basic_auth(service_client))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    refused = form_post(client, "/o/token/", {"grant_type": "refresh_token", "refresh_token": "x"},
-                        **basic_auth(service_client))
+    refused = form_post(
+        client, "/o/token/", {"grant_type": "refresh_token", "refresh_token": "x"}, **basic_auth(service_client)
+    )
     assert "no-store" in refused["Cache-Control"]
 
 
 def test_pages_send_no_referrer_to_other_sites(client, user, web_client):
     client.force_login(user)
     _, challenge = pkce_pair()
-    page = client.get("/o/authorize/", {"response_type": "code", "client_id": web_client.client_id,
-                                        "redirect_uri": REDIRECT_URI, "code_challenge": challenge,
-                                        "code_challenge_method": "S256"})
+    page = client.get(
+        "/o/authorize/",
+        {
+            "response_type": "code",
+            "client_id": web_client.client_id,
+            "redirect_uri": REDIRECT_URI,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
     assert page["Referrer-Policy"] in ("no-referrer", "same-origin")
 
 

@@ -151,8 +151,11 @@ def test_w034_stored_rsa_key_under_2048_bits(production):
 
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
     SigningKey.objects.create(
-        kid="weak-key", algorithm="RS256", state=SigningKey.State.RETIRED,
-        public_jwk=RSAAlgorithm.to_jwk(small, as_dict=True), encrypted_private_key="-",
+        kid="weak-key",
+        algorithm="RS256",
+        state=SigningKey.State.RETIRED,
+        public_jwk=RSAAlgorithm.to_jwk(small, as_dict=True),
+        encrypted_private_key="-",
     )
     messages = security_checks.check_stored_keys_and_clients()
     assert ids(messages) == {W034_RSA_KEY_SIZE} and "weak-key" in messages[0].msg
@@ -173,8 +176,13 @@ def test_w035_plain_http_redirect_uri_outside_loopback(production):
 def test_w035_such_a_redirect_uri_is_refused_at_runtime(client, user):
     c = make_client("authorization-code", redirect_uris="http://app.example.com/cb")
     client.force_login(user)
-    query = {"response_type": "code", "client_id": c.client_id, "redirect_uri": "http://app.example.com/cb",
-             "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}
+    query = {
+        "response_type": "code",
+        "client_id": c.client_id,
+        "redirect_uri": "http://app.example.com/cb",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
     response = client.get("/o/authorize/", query)
     assert response.status_code == 400 and "Location" not in response
 

@@ -95,12 +95,30 @@ def test_mutated_real_tokens_are_refused(client, service_client, api, data):
 # --- token, revocation and introspection endpoints ----------------------------------------
 
 FIELDS = [
-    "grant_type", "code", "redirect_uri", "client_id", "client_secret", "code_verifier", "refresh_token",
-    "scope", "resource", "token", "token_type_hint", "device_code", "username", "password", "assertion",
+    "grant_type",
+    "code",
+    "redirect_uri",
+    "client_id",
+    "client_secret",
+    "code_verifier",
+    "refresh_token",
+    "scope",
+    "resource",
+    "token",
+    "token_type_hint",
+    "device_code",
+    "username",
+    "password",
+    "assertion",
 ]
 GRANTS = [
-    "authorization_code", "refresh_token", "client_credentials", "password", "implicit",
-    "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+    "password",
+    "implicit",
+    "urn:ietf:params:oauth:grant-type:device_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer",
 ]
 form = st.lists(
     st.tuples(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)), st.one_of(st.sampled_from(GRANTS), text)),
@@ -126,8 +144,21 @@ def test_garbage_forms(client, service_client, roomy, url, fields, authenticate,
 # --- the authorization endpoint -------------------------------------------------------------
 
 AUTHORIZE_FIELDS = [
-    "response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method",
-    "nonce", "prompt", "resource", "max_age", "claims", "request", "request_uri", "response_mode",
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "prompt",
+    "resource",
+    "max_age",
+    "claims",
+    "request",
+    "request_uri",
+    "response_mode",
 ]
 
 

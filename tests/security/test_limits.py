@@ -24,8 +24,13 @@ def signed(header_extra: dict, claims: dict | None = None) -> str:
     """A token really signed by the hub's active key, with extra header members."""
     key = keys.signing_key()
     payload = claims or {
-        "iss": "http://127.0.0.1:8000", "sub": "1", "aud": "http://127.0.0.1:8000/api/", "client_id": "c",
-        "jti": "j" * 22, "iat": int(time.time()), "exp": int(time.time()) + 300,
+        "iss": "http://127.0.0.1:8000",
+        "sub": "1",
+        "aud": "http://127.0.0.1:8000/api/",
+        "client_id": "c",
+        "jti": "j" * 22,
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 300,
     }
     headers = {"typ": "at+jwt", "kid": key.kid, **header_extra}
     return jwt.encode(payload, key.key, algorithm=key.algorithm, headers=headers)
@@ -60,28 +65,37 @@ def test_a_deeply_nested_payload_is_refused(api):
 def test_oversized_form_bodies_get_400(client, service_client, url):
     """authhub caps request bodies at 64 KB (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
     body = "token=" + "a" * (65 * 1024)
-    response = client.generic("POST", url, body, content_type="application/x-www-form-urlencoded",
-                              **basic_auth(service_client))
+    response = client.generic(
+        "POST", url, body, content_type="application/x-www-form-urlencoded", **basic_auth(service_client)
+    )
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)
 def test_too_many_form_fields_get_400(client, service_client, url):
     body = "&".join(f"f{n}=1" for n in range(5000))
-    response = client.generic("POST", url, body, content_type="application/x-www-form-urlencoded",
-                              **basic_auth(service_client))
+    response = client.generic(
+        "POST", url, body, content_type="application/x-www-form-urlencoded", **basic_auth(service_client)
+    )
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)
 @pytest.mark.parametrize(
     "authorization",
-    ["Basic " + "A" * 10_000, "Basic !!!not-base64", "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(), "Basic",
-     "Bearer " + "x" * 10_000, "Digest x=y"],
+    [
+        "Basic " + "A" * 10_000,
+        "Basic !!!not-base64",
+        "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(),
+        "Basic",
+        "Bearer " + "x" * 10_000,
+        "Digest x=y",
+    ],
 )
 def test_odd_authorization_headers_never_500(client, url, authorization):
-    response = form_post(client, url, {"grant_type": "client_credentials", "token": "t"},
-                         HTTP_AUTHORIZATION=authorization)
+    response = form_post(
+        client, url, {"grant_type": "client_credentials", "token": "t"}, HTTP_AUTHORIZATION=authorization
+    )
     assert response.status_code in (400, 401)
 
 

@@ -62,18 +62,36 @@ def test_no_credential_is_logged_in_a_full_flow(client, user, web_client, servic
     secrets += [second.secret, third.secret]
     bad_verifier, other_challenge = pkce_pair()
     other_code = redirect_params(authorize(client, user, second, challenge=other_challenge))["code"]
-    token_request(client, second, grant_type="authorization_code", code=other_code,
-                  redirect_uri=REDIRECT_URI, code_verifier=bad_verifier + "x")
+    token_request(
+        client,
+        second,
+        grant_type="authorization_code",
+        code=other_code,
+        redirect_uri=REDIRECT_URI,
+        code_verifier=bad_verifier + "x",
+    )
     secrets += [other_code, bad_verifier]
 
     first_verifier, first_challenge = pkce_pair()
     live_code = redirect_params(authorize(client, user, third, challenge=first_challenge))["code"]
-    live = token_request(client, third, grant_type="authorization_code", code=live_code,
-                         redirect_uri=REDIRECT_URI, code_verifier=first_verifier).json()
+    live = token_request(
+        client,
+        third,
+        grant_type="authorization_code",
+        code=live_code,
+        redirect_uri=REDIRECT_URI,
+        code_verifier=first_verifier,
+    ).json()
     rotated = refresh(client, third, live["refresh_token"]).json()
     refresh(client, third, live["refresh_token"])  # reuse
-    secrets += [live_code, first_verifier, live["access_token"], live["refresh_token"],
-                rotated["access_token"], rotated["refresh_token"]]
+    secrets += [
+        live_code,
+        first_verifier,
+        live["access_token"],
+        live["refresh_token"],
+        rotated["access_token"],
+        rotated["refresh_token"],
+    ]
 
     # Client credentials, a wrong client secret, the resource server, introspection, revocation.
     service = client_credentials_token(client, service_client)["access_token"]

@@ -122,7 +122,9 @@ def test_a_revoked_refresh_token_is_dead_at_once(client, user, web_client):
     from ..conftest import basic_auth, form_post
 
     revoked = form_post(
-        client, "/o/revoke_token/", {"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
+        client,
+        "/o/revoke_token/",
+        {"token": tokens["refresh_token"], "token_type_hint": "refresh_token"},
         **basic_auth(web_client),
     )
     assert revoked.status_code == 200
