@@ -10,7 +10,8 @@ proxy appended to ``X-Forwarded-For``: trusting the whole header would let every
 pick a fresh address.
 
 ``ClientAuthThrottleMixin`` goes first in the bases of a view; ``throttle_client_auth``
-decorates a function view the same way.
+decorates a function view the same way. Wrong device user codes (RFC 8628 §5.1) draw on
+the same budget, per person and address (``views.device``).
 """
 
 from __future__ import annotations
@@ -76,20 +77,34 @@ def _limits(key: str) -> int:
     return failures * 5 if ":addr:" in key else failures
 
 
-def is_throttled(request: HttpRequest) -> bool:
-    counts = _cache().get_many(_keys(request))
+def over_budget(keys: list[str]) -> bool:
+    counts = _cache().get_many(keys)
     return any(count >= _limits(key) for key, count in counts.items())
 
 
-def record_failure(request: HttpRequest) -> None:
+def count_failure(keys: list[str]) -> None:
     cache = _cache()
     window = jwt_settings.CLIENT_AUTH_WINDOW_SECONDS
-    for key in _keys(request):
+    for key in keys:
         cache.add(key, 0, window)
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, window)
+
+
+def user_code_keys(request: HttpRequest) -> list[str]:
+    """RFC 8628 §5.1: wrong device user codes are counted per person and address."""
+    digest = hashlib.sha256(f"{request.user.pk}\n{client_address(request)}".encode()).hexdigest()
+    return [f"{_PREFIX}usercode:{digest}"]
+
+
+def is_throttled(request: HttpRequest) -> bool:
+    return over_budget(_keys(request))
+
+
+def record_failure(request: HttpRequest) -> None:
+    count_failure(_keys(request))
 
 
 def _is_client_auth_failure(response: HttpResponse) -> bool:

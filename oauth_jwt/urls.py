@@ -10,7 +10,7 @@ from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
 from .throttle import throttle_client_auth
-from .views import accounts, clientauth, connected, consent, discovery, introspection
+from .views import accounts, clientauth, connected, consent, device, discovery, introspection
 
 wellknown = [
     path(
@@ -31,6 +31,7 @@ endpoints = [
     path("token/", clientauth.TokenView.as_view(), name="token"),
     path("revoke_token/", clientauth.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", throttle_client_auth(introspection.IntrospectionView.as_view()), name="introspect"),
+    path("device/", device.DeviceUserCodeView.as_view(), name="device"),
     *dot_urls.base_urlpatterns,
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
