@@ -93,3 +93,33 @@ def test_a_client_named_like_a_user_does_not_act_as_that_user(client, user):
     twin_id = str(user.pk)
     assert response.json() == {"client_id": twin_id, "scope": ["read"], "sub": twin_id, "client": twin_id}
     assert "username" not in response.json()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"prompt": "none", "redirect_uri": "https://evil.example/cb"},
+        {"scope": "no-such-scope", "redirect_uri": "https://evil.example/cb"},
+        {"client_id": "no-such-client", "redirect_uri": "https://evil.example/cb"},
+        {"client_id": "no-such-client", "prompt": "none"},
+    ],
+)
+def test_error_redirects_never_go_to_an_unregistered_uri(client, user, web_client, signed_in, params):
+    """RFC 9700 §4.11.2: the client and redirect URI are checked before any redirect,
+    even before sign-in."""
+    if signed_in:
+        client.force_login(user)
+    _, challenge = pkce_pair()
+    query = {
+        "response_type": "code",
+        "client_id": web_client.client_id,
+        "scope": "read",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **params,
+    }
+    response = client.get("/o/authorize/", query)
+    location = response.get("Location", "")
+    assert "evil" not in location
+    assert response.status_code == 400 and not location
