@@ -159,6 +159,26 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
             self._record_redemption(token, request)
         return result
 
+    # --- revocation ----------------------------------------------------------------------
+
+    def revoke_token(self, token, token_type_hint, request, *args, **kwargs):
+        """RFC 7009 §2.1: revoking a refresh token invalidates the tokens of its grant.
+        DOT revokes the row presented; a rotated-away refresh token names the same grant
+        as the live one, so the whole family goes (also when a refresh races this)."""
+        super().revoke_token(token, token_type_hint, request, *args, **kwargs)
+        application_pk = getattr(request.client, "pk", None)
+        if application_pk is None or not isinstance(token, str):
+            return
+        family = (
+            get_refresh_token_model()
+            .objects.filter(token_checksum=checksum(token), application_id=application_pk)
+            .exclude(token_family=None)
+            .values_list("token_family", flat=True)
+            .first()
+        )
+        if family is not None:
+            get_refresh_token_model().revoke_family(family)
+
     def _lock_refresh_token(self, request) -> None:
         """Re-read the presented refresh token under its row lock: if a concurrent
         request rotated it after DOT validated it here, this one is a reuse."""

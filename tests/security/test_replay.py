@@ -138,3 +138,30 @@ def test_refresh_token_of_another_client_is_refused(client, user, web_client):
     code, verifier = issue_code(client, user, web_client)
     tokens = redeem(client, web_client, code, verifier).json()
     assert refresh(client, other, tokens["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_revoking_a_rotated_away_refresh_token_revokes_its_grant(client, user, web_client, api):
+    """RFC 7009 §2.1: the old refresh token names the same grant as the live pair."""
+    from ..conftest import basic_auth, form_post
+
+    code, verifier = issue_code(client, user, web_client)
+    first = redeem(client, web_client, code, verifier).json()
+    newest = refresh(client, web_client, first["refresh_token"]).json()
+    revoked = form_post(client, "/o/revoke_token/", {"token": first["refresh_token"]}, **basic_auth(web_client))
+    assert revoked.status_code == 200
+    assert_dead(api, newest["access_token"])
+    assert refresh(client, web_client, newest["refresh_token"]).json()["error"] == "invalid_grant"
+
+
+def test_revoking_another_clients_refresh_token_does_nothing(client, user, web_client, api):
+    from ..conftest import basic_auth, form_post, make_client
+
+    other = make_client("authorization-code", name="Other")
+    code, verifier = issue_code(client, user, web_client)
+    tokens = redeem(client, web_client, code, verifier).json()
+    assert (
+        form_post(client, "/o/revoke_token/", {"token": tokens["refresh_token"]}, **basic_auth(other)).status_code
+        == 200
+    )
+    assert api(tokens["access_token"]).status_code == 200
+    assert refresh(client, web_client, tokens["refresh_token"]).status_code == 200
