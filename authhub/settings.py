@@ -165,6 +165,8 @@ OAUTH_JWT = {
 
 OAUTH2_PROVIDER = provider_settings(
     OIDC_ISS_ENDPOINT=ISSUER,
+    # RFC 8628 §3.2: where people enter a device's user code.
+    OAUTH_DEVICE_VERIFICATION_URI=f"{ISSUER}/o/device/",
     ACCESS_TOKEN_EXPIRE_SECONDS=int(os.environ.get("AUTHHUB_ACCESS_TOKEN_SECONDS", "600")),
     # http stays allowed for RFC 8252 loopback redirects (native apps, the demo).
     ALLOWED_REDIRECT_URI_SCHEMES=["https", "http"],

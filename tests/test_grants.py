@@ -83,10 +83,14 @@ def test_device_code(client, user, device_client):
     start = form_post(client, "/o/device-authorization/", {"client_id": device_client.client_id, "scope": "read"})
     assert start.status_code == 200, start.content
     grant = start.json()
+    assert grant["verification_uri"] == "http://127.0.0.1:8000/o/device/"
     pending = token_request(
         client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"]
     )
     assert pending.json()["error"] == "authorization_pending"
+    too_soon = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
+    assert too_soon.status_code == 400
+    assert too_soon.json()["error"] == "slow_down"  # RFC 8628 §3.5: polled within the interval
 
     client.force_login(user)
     entered = client.post("/o/device/", {"user_code": grant["user_code"]})

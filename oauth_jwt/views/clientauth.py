@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.core.cache import caches
+from django.http import HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as dot_views
 from oauth2_provider.models import get_access_token_model
+from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
+from ..conf import jwt_settings
 from ..replay import checksum
 from ..throttle import ClientAuthThrottleMixin
 
@@ -28,6 +31,17 @@ SENSITIVE = ("client_secret", "code", "code_verifier", "refresh_token", "device_
 @method_decorator(login_not_required, name="dispatch")
 class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
     """RFC 6749 §3.2."""
+
+    def device_flow_token_response(self, request, device_code, *args, **kwargs):
+        """DOT's, plus RFC 8628 §3.5 ``slow_down``: a device that polls again sooner than
+        the advertised interval while still pending is told to back off."""
+        response = super().device_flow_token_response(request, device_code, *args, **kwargs)
+        if response.status_code == 400 and json.loads(response.content).get("error") == "authorization_pending":
+            interval = int(oauth2_settings.DEVICE_FLOW_INTERVAL)
+            if not caches[jwt_settings.THROTTLE_CACHE].add(f"oauth_jwt:poll:{checksum(device_code)}", 1, interval):
+                response = JsonResponse({"error": "slow_down"}, status=400)
+            response["Cache-Control"] = "no-store"
+        return response
 
     @method_decorator(sensitive_post_parameters(*SENSITIVE))
     def authorization_flow_token_response(self, request, *args, **kwargs):
