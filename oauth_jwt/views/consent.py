@@ -28,7 +28,7 @@ from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.openid.connect.core.exceptions import ConsentRequired
 
-from .. import consents, forms
+from .. import audience, consents, forms
 from ..models import ClientProfile
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
 
@@ -107,6 +107,9 @@ class ConsentView(AuthorizationView):
     def render_to_response(self, context: dict, **response_kwargs: Any) -> HttpResponse:
         if "error" in context:
             return self.error_page(_problem(context["error"]), context["error"])
+        refused = self.refused_resource(context)
+        if refused is not None:
+            return self.error_response(refused, context["application"])
         prompt = set(self.request.GET.get("prompt", "").split())
         if "consent" not in prompt and consents.covered(self.request.user, context["client_id"], context["scopes"]):
             return self.approve(context["form"])
@@ -116,6 +119,20 @@ class ConsentView(AuthorizationView):
         response = super().render_to_response(context, **response_kwargs)
         response[CSP_HEADER] = content_security_policy([redirect_origin(context["redirect_uri"])])
         return response
+
+    def refused_resource(self, context: dict) -> OAuthToolkitError | None:
+        """RFC 8707 §2: a resource this client may not use is refused here already, with
+        ``invalid_target`` on the redirect, not only later at the token endpoint."""
+        allowed = audience.allowed_resources(context["client_id"])
+        requested = (context.get("resource") or "").split()
+        if allowed is None or set(requested) <= allowed:
+            return None
+        error = oauth_errors.CustomOAuth2Error(
+            error="invalid_target",
+            description="This client may not ask for that resource.",
+            state=context.get("state"),
+        )
+        return OAuthToolkitError(error, context["redirect_uri"])
 
     def approve(self, shown: forms.ConsentForm) -> HttpResponse:
         """Approve a request the person already allowed, through the same path as a POST."""
