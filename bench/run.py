@@ -80,11 +80,13 @@ class Bench:
                 with psycopg.connect(PG + "postgres", autocommit=True) as conn:
                     conn.execute(f"DROP DATABASE IF EXISTS bench_{project} WITH (FORCE)")
                     conn.execute(f"CREATE DATABASE bench_{project}")
-            env = {**os.environ, **self.env(db, project), "DJANGO_SETTINGS_MODULE": settings, "BENCH_SYNCDB": "1"}
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--run-syncdb", "--noinput", "-v0"],
-                cwd=ROOT, env=env, check=True, timeout=600,
-            )  # fmt: skip
+            env = {**os.environ, **self.env(db, project), "DJANGO_SETTINGS_MODULE": settings}
+            # auth first: tables made straight from models may point at auth_user.
+            for command, syncdb in ((["migrate", "auth"], "0"), (["migrate", "--run-syncdb"], "1")):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command, "--noinput", "-v0"],
+                    cwd=ROOT, env={**env, "BENCH_SYNCDB": syncdb}, check=True, timeout=600,
+                )  # fmt: skip
 
     def token(self, server: Server, client_id: str, secret: str) -> str:
         status, body = request(
@@ -189,6 +191,7 @@ class Bench:
         for db in self.args.databases:
             print(f"[bench] {db} ...", file=sys.stderr, flush=True)
             results["backends"][db] = self.run_backend(db)
+            (self.work / "results-partial.json").write_text(json.dumps(results, indent=2))
         iterations = 20 if self.args.quick else 2000
         results["micro"] = self.django(JWT_SETTINGS, env, "micro", "--iterations", str(iterations))
         return results

@@ -122,7 +122,7 @@ def _token_tables():
 
 def _hex64(g: str, salt: int) -> str:
     if connection.vendor == "postgresql":
-        parts = [f"lpad(to_hex(({g}) * {m} + {salt}), 16, '0')" for m in (1, 7919, 104729, 1299709)]
+        parts = [f"lpad(to_hex(({g})::bigint * {m} + {salt}), 16, '0')" for m in (1, 7919, 104729, 1299709)]
         return " || ".join(parts)
     return f"printf('%016x%016x%016x%016x', {g}, {g} * 7919 + {salt}, {g} * 104729, {g} * 1299709 + {salt})"
 

@@ -18,14 +18,11 @@ from __future__ import annotations
 from oauthlib.oauth2.rfc6749 import errors
 
 from .conf import jwt_settings
+from .request_memo import client_profile
 
 
 def _profile(client_id: str | None):
-    from .models import ClientProfile
-
-    if not client_id:
-        return None
-    return ClientProfile.objects.filter(client_id=client_id).first()
+    return client_profile(client_id)
 
 
 def allowed_resources(client_id: str | None) -> frozenset[str] | None:

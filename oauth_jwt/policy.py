@@ -17,13 +17,11 @@ from __future__ import annotations
 from django.db.models import Max
 from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
+from .request_memo import client_profile
+
 
 def _profile(client_id: str | None):
-    from .models import ClientProfile
-
-    if not client_id:
-        return None
-    return ClientProfile.objects.filter(client_id=client_id).first()
+    return client_profile(client_id)
 
 
 def allowed_scopes(client_id: str | None) -> frozenset[str] | None:
