@@ -128,18 +128,26 @@ def client_credentials_token(client, c: Client, scope="read", **extra) -> dict:
     return response.json()
 
 
-def authorize(client, user, c: Client, scope="read", challenge=None, **params):
-    """Sign in as ``user`` and approve ``c`` on the consent page; return the redirect."""
-    client.force_login(user)
+def authorize_query(c: Client, **params) -> dict:
+    """Query parameters of a valid authorization request with PKCE; a ``None`` drops one."""
+    _, challenge = pkce_pair()
     query = {
         "response_type": "code",
         "client_id": c.client_id,
         "redirect_uri": REDIRECT_URI,
-        "scope": scope,
+        "scope": "read",
         "state": "xyz",
-        **({"code_challenge": challenge, "code_challenge_method": "S256"} if challenge else {}),
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
         **params,
     }
+    return {k: v for k, v in query.items() if v is not None}
+
+
+def authorize(client, user, c: Client, scope="read", challenge=None, **params):
+    """Sign in as ``user`` and approve ``c`` on the consent page; return the redirect."""
+    client.force_login(user)
+    query = authorize_query(c, scope=scope, **({"code_challenge": challenge} if challenge else {}), **params)
     page = client.get("/o/authorize/", query)
     assert page.status_code == 200, page.content
     form = page.context["form"]

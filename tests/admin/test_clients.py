@@ -18,10 +18,10 @@ from tests.conftest import (
     REDIRECT_URI,
     Application,
     Client,
+    authorize_query,
     client_credentials_token,
     code_flow_token,
     make_client,
-    pkce_pair,
     redirect_params,
     refresh,
     token_request,
@@ -195,15 +195,7 @@ def test_a_client_without_a_list_may_ask_for_every_scope(client, service_client)
 def test_allowed_scopes_are_enforced_at_the_authorize_endpoint(client, user, web_client):
     ClientProfile.objects.create(client_id=web_client.client_id, allowed_scopes=["read"])
     client.force_login(user)
-    _, challenge = pkce_pair()
-    query = {
-        "response_type": "code",
-        "client_id": web_client.client_id,
-        "redirect_uri": REDIRECT_URI,
-        "state": "xyz",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
+    query = authorize_query(web_client)
     assert client.get("/o/authorize/", {**query, "scope": "read"}).status_code == 200
     refused = client.get("/o/authorize/", {**query, "scope": "read write"})
     assert redirect_params(refused)["error"] == "invalid_scope"

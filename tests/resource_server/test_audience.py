@@ -6,7 +6,15 @@ import jwt
 
 from oauth_jwt.models import ClientProfile
 
-from ..conftest import REDIRECT_URI, authorize, pkce_pair, redirect_params, refresh, token_request
+from ..conftest import (
+    REDIRECT_URI,
+    authorize,
+    authorize_query,
+    pkce_pair,
+    redirect_params,
+    refresh,
+    token_request,
+)
 
 A = "https://a.example.test/"
 B = "https://b.example.test/"
@@ -100,16 +108,7 @@ def test_a_code_redeemed_for_a_resource_it_was_not_granted_is_invalid_target(cli
 def test_a_resource_the_client_may_not_use_is_refused_at_the_authorize_endpoint(client, user, web_client):
     ClientProfile.objects.create(client_id=web_client.client_id, allowed_resources=[A])
     client.force_login(user)
-    _, challenge = pkce_pair()
-    query = {
-        "response_type": "code",
-        "client_id": web_client.client_id,
-        "redirect_uri": REDIRECT_URI,
-        "scope": "read",
-        "state": "s1",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
+    query = authorize_query(web_client, state="s1")
     assert client.get("/o/authorize/", {**query, "resource": A}).status_code == 200
     params = redirect_params(client.get("/o/authorize/", {**query, "resource": B}))
     assert params["error"] == "invalid_target"

@@ -13,6 +13,7 @@ import pytest
 from ..conftest import (
     REDIRECT_URI,
     authorize,
+    authorize_query,
     make_client,
     pkce_pair,
     redirect_params,
@@ -26,21 +27,6 @@ ISSUER = "http://127.0.0.1:8000"
 
 def challenge_of(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-
-
-def authorize_query(c, **params):
-    _, challenge = pkce_pair()
-    query = {
-        "response_type": "code",
-        "client_id": c.client_id,
-        "redirect_uri": REDIRECT_URI,
-        "scope": "read",
-        "state": "st",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    query.update(params)
-    return {k: v for k, v in query.items() if v is not None}
 
 
 def redeem(client, c, code, verifier, redirect_uri=REDIRECT_URI):
@@ -73,7 +59,7 @@ def test_authorization_requests_without_an_s256_challenge_are_refused(client, us
     assert response["Location"].startswith(REDIRECT_URI + "?")
     assert got["error"] == "invalid_request"
     assert got["error_description"] == description
-    assert got["iss"] == ISSUER and got["state"] == "st"
+    assert got["iss"] == ISSUER and got["state"] == "xyz"
     assert "code" not in got
 
 
