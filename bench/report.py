@@ -123,6 +123,11 @@ def _cmd(*argv: str) -> str:
         return "unknown"
 
 
+def _redis_version() -> str:
+    words = _cmd("redis-server", "--version").split()
+    return words[2].removeprefix("v=") if len(words) > 2 else "?"
+
+
 def machine() -> list[str]:
     cpu = next((ln.split(":", 1)[1].strip() for ln in _cmd("lscpu").splitlines() if ln.startswith("Model name")), "?")
     mem = next((ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")), 0)
@@ -131,7 +136,7 @@ def machine() -> list[str]:
         f"- Python {platform.python_version()}, Django {version('Django')}, django-oauth-toolkit "
         f"{version('django-oauth-toolkit')}, oauthlib {version('oauthlib')}, PyJWT {version('PyJWT')}, "
         f"cryptography {version('cryptography')}, gunicorn {version('gunicorn')}",
-        f"- {_cmd('psql', '--version')}; redis {_cmd('redis-server', '--version').split(' ')[2:3]}; "
+        f"- {_cmd('psql', '--version')}; redis {_redis_version()}; "
         f"{_cmd('wrk', '--version').splitlines()[0] if _cmd('wrk', '--version') else 'wrk'}",
     ]
 
