@@ -36,9 +36,22 @@ def b64decode(segment: str) -> bytes:
     return raw
 
 
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """RFC 7515 §4 / RFC 7519 §4: a name given twice makes the JSON invalid."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise ValueError("duplicate member name")
+    return members
+
+
+def _no_constants(name: str) -> Any:
+    """``NaN``/``Infinity`` are not JSON (RFC 8259); Python's parser accepts them."""
+    raise ValueError(f"{name} is not JSON")
+
+
 def json_object(segment: str) -> dict[str, Any]:
     try:
-        value = json.loads(b64decode(segment))
+        value = json.loads(b64decode(segment), object_pairs_hook=_unique_members, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         raise InvalidToken(MALFORMED) from None
     if not isinstance(value, dict):

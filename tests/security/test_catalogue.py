@@ -94,6 +94,19 @@ def test_duplicate_claim_names_are_not_a_way_round_the_checks(api):
     assert api(sign(text)).status_code == 401
 
 
+def test_duplicate_names_are_refused_even_when_harmless(api):
+    """RFC 7515 §4: a name given twice makes the JSON invalid, whatever its values."""
+    text = json.dumps(good_claims())[:-1] + f', "iss": "{ISSUER}"}}'
+    assert api(sign(text)).status_code == 401
+
+
+@pytest.mark.parametrize("constant", ["Infinity", "-Infinity", "NaN"])
+def test_non_finite_numbers_are_refused_not_a_500(api, constant):
+    """Python's JSON parser accepts NaN and Infinity; JSON does not (RFC 8259)."""
+    text = json.dumps(good_claims())[:-1].replace('"exp": ', '"exp_": ') + f', "exp": {constant}}}'
+    assert api(sign(text)).status_code == 401
+
+
 def test_another_client_cannot_revoke_or_redeem_my_tokens(client, user, web_client, api):
     other = make_client("authorization-code", name="Other")
     tokens = code_flow_token(client, user, web_client)
