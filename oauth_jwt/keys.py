@@ -18,10 +18,11 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
@@ -67,10 +68,19 @@ def _public_jwk(private_key, algorithm: str) -> dict[str, Any]:
     return data
 
 
-def _fernet() -> Fernet:
-    secret = jwt_settings.KEY_ENCRYPTION_SECRET.encode("utf-8")
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"oauth_jwt signing keys").derive(secret)
-    return Fernet(base64.urlsafe_b64encode(derived))
+def _fernet_for(secret: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"oauth_jwt signing keys")
+    return Fernet(base64.urlsafe_b64encode(derived.derive(secret.encode("utf-8"))))
+
+
+def _fernet() -> MultiFernet:
+    """Encrypts with the current secret; decrypts with it or, while the secret is the
+    derived default, with any of ``SECRET_KEY_FALLBACKS`` (so rotating ``SECRET_KEY``
+    the Django way does not lock the signing keys away)."""
+    secrets = [jwt_settings.KEY_ENCRYPTION_SECRET]
+    if not jwt_settings.KEY_ENCRYPTION_SECRET_IS_SET:
+        secrets += list(getattr(settings, "SECRET_KEY_FALLBACKS", []))
+    return MultiFernet([_fernet_for(s) for s in secrets])
 
 
 def _encrypt(private_key) -> str:

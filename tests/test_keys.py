@@ -132,3 +132,17 @@ def test_deleting_a_client_forgets_its_consents_and_profile(user, web_client):
     web_client.app.delete()
     assert not Consent.objects.exists()
     assert not ClientProfile.objects.exists()
+
+
+def test_signing_keys_survive_a_secret_key_rotation_with_fallbacks(settings):
+    key = keys.ensure_active_key()
+    stored = SigningKey.objects.get(pk=key.pk).encrypted_private_key
+    old_secret = settings.SECRET_KEY
+    settings.SECRET_KEY = "a brand new secret key that is long enough to pass the checks"
+    settings.SECRET_KEY_FALLBACKS = [old_secret]
+    assert keys._decrypt(stored) is not None
+    settings.SECRET_KEY_FALLBACKS = []
+    from cryptography.fernet import InvalidToken
+
+    with pytest.raises(InvalidToken):
+        keys._decrypt(stored)
