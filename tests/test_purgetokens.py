@@ -33,3 +33,18 @@ def test_expired_tokens_and_their_records_go_live_ones_stay(client, service_clie
     assert AccessToken.objects.count() == 1
     assert "1 issuance records" in capsys.readouterr().out
     assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {live}").status_code == 200
+
+
+def test_expired_redeemed_code_tombstones_go(client, user, other_user, web_client):
+    from oauth_jwt.models import RedeemedCode
+
+    from .conftest import code_flow_token
+
+    code_flow_token(client, user, web_client)
+    code_flow_token(client, other_user, web_client)
+    old, recent = RedeemedCode.objects.order_by("pk")
+    RedeemedCode.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+
+    call_command("purgetokens")
+
+    assert list(RedeemedCode.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -4,7 +4,8 @@ Run it from cron (e.g. hourly). It wraps DOT's ``clear_expired()`` (expired acce
 tokens without a live refresh token, refresh tokens past their lifetime, ID tokens,
 authorization grants) and then deletes ``IssuedToken`` rows whose token can no longer
 be accepted (``expires_at`` older than the clock leeway), revoked or not: the denylist
-needs a revocation record only while the token it names could still validate.
+needs a revocation record only while the token it names could still validate. Expired
+``RedeemedCode`` tombstones go too: every token their code led to has expired.
 """
 
 from __future__ import annotations
@@ -16,20 +17,28 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import IssuedToken
+from oauth_jwt.models import IssuedToken, RedeemedCode
 
 BATCH_SIZE = 10_000
 
 
-def purge_issued_tokens() -> int:
-    """Delete expired ``IssuedToken`` rows in batches; return how many went."""
+def _purge(model) -> int:
+    """Delete rows of ``model`` expired beyond the leeway, in batches; return how many went."""
     horizon = timezone.now() - timedelta(seconds=jwt_settings.LEEWAY_SECONDS)
     deleted = 0
     while True:
-        batch = list(IssuedToken.objects.filter(expires_at__lt=horizon).values_list("pk", flat=True)[:BATCH_SIZE])
+        batch = list(model.objects.filter(expires_at__lt=horizon).values_list("pk", flat=True)[:BATCH_SIZE])
         if not batch:
             return deleted
-        deleted += IssuedToken.objects.filter(pk__in=batch).delete()[0]
+        deleted += model.objects.filter(pk__in=batch).delete()[0]
+
+
+def purge_issued_tokens() -> int:
+    return _purge(IssuedToken)
+
+
+def purge_redeemed_codes() -> int:
+    return _purge(RedeemedCode)
 
 
 class Command(BaseCommand):
@@ -41,4 +50,7 @@ class Command(BaseCommand):
 
             clear_expired()
         count = purge_issued_tokens()
-        self.stdout.write(self.style.SUCCESS(f"Expired tokens and grants deleted ({count} issuance records)."))
+        codes = purge_redeemed_codes()
+        self.stdout.write(
+            self.style.SUCCESS(f"Expired tokens and grants deleted ({count} issuance records, {codes} redeemed codes).")
+        )
