@@ -23,6 +23,20 @@ STATUS_CHOICES = ((ACTIVE, _("active")), (EXPIRED, _("expired")), (REVOKED, _("r
 NO_STORE = "no-store"
 
 
+class ActionsOnlyMixin:
+    """Records nobody adds, edits or deletes by hand: the "change" permission is the
+    permission to run the admin actions on the list."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and obj is None
+
+
 def token_status(record: IssuedToken) -> str:
     if record.revoked_at is not None:
         return REVOKED

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from .. import keys, revocation
 from ..models import IssuedToken, SigningKey
-from .common import security_event
+from .common import ActionsOnlyMixin, security_event
 
 
 def mark_tokens_signed_by(kid: str) -> int:
@@ -36,7 +36,7 @@ def mark_tokens_signed_by(kid: str) -> int:
     return count
 
 
-class SigningKeyAdmin(admin.ModelAdmin):
+class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
     list_display = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at")
     list_filter = ("state", "algorithm")
     search_fields = ("=kid",)
@@ -44,16 +44,6 @@ class SigningKeyAdmin(admin.ModelAdmin):
     actions = ("rotate", "retire", "revoke")
     fields = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at", "jwk")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Keys change only through the actions below.
-        return super().has_change_permission(request, obj) and obj is None
 
     @admin.display(description=_("public JWK"))
     def jwk(self, obj):

@@ -20,7 +20,16 @@ from django.utils.translation import ngettext
 from ..conf import jwt_settings
 from ..models import IssuedToken, SigningKey
 from . import inspector
-from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, revoke_issued_token, security_event, token_status
+from .common import (
+    ACTIVE,
+    EXPIRED,
+    REVOKED,
+    STATUS_CHOICES,
+    ActionsOnlyMixin,
+    revoke_issued_token,
+    security_event,
+    token_status,
+)
 
 
 def rebuilt_header(record: IssuedToken) -> dict[str, Any]:
@@ -88,7 +97,7 @@ class UserFilter(admin.SimpleListFilter):
         return queryset
 
 
-class IssuedTokenAdmin(admin.ModelAdmin):
+class IssuedTokenAdmin(ActionsOnlyMixin, admin.ModelAdmin):
     list_display = ("jti", "subject_display", "client_id", "scope", "issued_at", "expires_at", "status")
     list_filter = (StatusFilter, "client_id", UserFilter)
     search_fields = ("=jti", "client_id", "=subject")
@@ -112,16 +121,6 @@ class IssuedTokenAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     change_list_template = "admin/oauth_jwt/issuedtoken/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # A token is never edited; "change" is the permission to revoke (an action).
-        return super().has_change_permission(request, obj) and obj is None
 
     def get_queryset(self, request):
         username = _users_by_subject().filter(subject=OuterRef("subject")).values(get_user_model().USERNAME_FIELD)
