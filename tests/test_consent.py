@@ -175,3 +175,16 @@ class TestRefused:
         page = client.post("/o/authorize/", data)
         assert page.status_code == 400
         assert not Consent.objects.exists()
+
+
+def test_allowing_a_client_deleted_meanwhile_gets_the_error_page(client, user, web_client):
+    from .conftest import authorize_query
+
+    client.force_login(user)
+    page = client.get("/o/authorize/", authorize_query(web_client))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    web_client.app.delete()
+    response = client.post("/o/authorize/", {**data, "allow": "true"})
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert response.templates[0].name == "oauth_jwt/authorize_error.html"

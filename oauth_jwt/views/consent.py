@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.models import get_application_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
@@ -144,6 +145,13 @@ class ConsentView(AuthorizationView):
 
     def form_invalid(self, form: forms.ConsentForm) -> HttpResponse:
         return self.error_page(PROBLEM_ALTERED)
+
+    def form_valid(self, form: forms.ConsentForm) -> HttpResponse:
+        # DOT looks the client up unguarded; it may have been deleted since the page
+        # was shown.
+        if not get_application_model().objects.filter(client_id=form.cleaned_data.get("client_id")).exists():
+            return self.error_page(PROBLEM_UNKNOWN_CLIENT)
+        return super().form_valid(form)
 
     def create_authorization_response(self, request, scopes, credentials, allow):
         result = super().create_authorization_response(request, scopes, credentials, allow)
