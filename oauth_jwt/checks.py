@@ -14,6 +14,7 @@ from django.core.cache import InvalidCacheBackendError, caches
 from django.utils.module_loading import import_string
 
 from .conf import ALGORITHMS, jwt_settings
+from .redirects import is_plaintext_outside_loopback
 
 E001_ISSUER = "oauth_jwt.E001"
 E002_ACCESS_GENERATOR = "oauth_jwt.E002"
@@ -228,14 +229,10 @@ def check_resource_server(app_configs=None, **kwargs):
     return errors
 
 
-def _plain_http(url: str) -> bool:
-    parts = urlsplit(url or "")
-    return parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1")
-
-
 @checks.register(checks.Tags.security, deploy=True)
 def check_resource_server_deploy(app_configs=None, **kwargs):
-    names = [n for n in ("METADATA_URL", "JWKS_URL", "INTROSPECTION_URL") if _plain_http(getattr(jwt_settings, n))]
+    urls = ("METADATA_URL", "JWKS_URL", "INTROSPECTION_URL")
+    names = [n for n in urls if is_plaintext_outside_loopback(getattr(jwt_settings, n))]
     if not names:
         return []
     return [

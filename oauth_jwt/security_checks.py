@@ -8,7 +8,6 @@ The checks that read the database (signing keys, registered redirect URIs) run u
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -29,7 +28,7 @@ from .checks import (
     W037_PROCESS_LOCAL_CACHE,
 )
 from .conf import jwt_settings
-from .redirects import LOOPBACK_HOSTS, is_plaintext_outside_loopback
+from .redirects import is_plaintext_outside_loopback
 
 MIN_KEY_SECRET_LENGTH = 32
 MIN_RSA_BITS = 2048
@@ -60,8 +59,7 @@ def _reads_default_db(databases) -> bool:
 @checks.register(checks.Tags.security, deploy=True)
 def check_issuer_and_secrets(app_configs=None, **kwargs):
     messages = []
-    issuer = urlsplit(jwt_settings.ISSUER or "")
-    if issuer.scheme == "http" and issuer.hostname not in LOOPBACK_HOSTS:
+    if is_plaintext_outside_loopback(jwt_settings.ISSUER or ""):
         messages.append(
             checks.Warning(
                 f"The issuer {jwt_settings.ISSUER!r} is plain http: tokens, codes and sign-ins travel unencrypted.",

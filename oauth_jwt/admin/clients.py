@@ -21,9 +21,9 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.scopes import get_scopes_backend
 
 from ..models import ClientProfile, IssuedToken
+from ..redirects import LOOPBACK_HOSTS
 from .common import no_store, security_event
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 PROFILE_FIELDS = ("vetted", "allowed_scopes", "access_token_lifetime", "homepage", "logo_uri")
 MAX_LIFETIME_SECONDS = 24 * 3600
 
