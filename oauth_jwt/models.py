@@ -5,8 +5,10 @@ DOT's models are not swapped: the JWT facts live beside DOT's ``AccessToken`` ro
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,9 +65,7 @@ class SigningKey(models.Model):
     def is_published(self) -> bool:
         if self.state == self.State.ACTIVE:
             return True
-        return self.state == self.State.RETIRED and (
-            self.publish_until is None or self.publish_until > timezone.now()
-        )
+        return self.state == self.State.RETIRED and (self.publish_until is None or self.publish_until > timezone.now())
 
 
 class IssuedToken(models.Model):
@@ -105,6 +105,32 @@ class IssuedToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+    @classmethod
+    def record(cls, **values) -> None:
+        """Insert one row, on the token endpoint's hot path.
+
+        The same INSERT as ``objects.create`` (values prepared by each field's
+        ``get_db_prep_save``, as Django's compiler does), without building the SQL anew
+        for every token: compiling it cost more than running it. No signals are sent.
+        """
+        connection = connections[router.db_for_write(cls)]
+        sql, fields = _insert_statement(cls, connection.alias)
+        params = [
+            field.get_db_prep_save(values.get(field.attname, field.get_default()), connection) for field in fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@functools.cache
+def _insert_statement(model, alias: str) -> tuple[str, list[models.Field]]:
+    """``INSERT`` of every column but the primary key, for one database alias."""
+    quote = connections[alias].ops.quote_name
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
 
 
 class Consent(models.Model):

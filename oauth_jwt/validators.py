@@ -11,7 +11,7 @@ import jwt
 from django.db import transaction
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from . import keys
+from . import keys, request_memo
 from .audience import AudienceMixin
 from .bearer import authenticate_token
 from .conf import jwt_settings
@@ -57,6 +57,7 @@ class JWTOAuth2Validator(
             # The row's expiry is the JWT's `exp`, to the second.
             expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
         access_token = super()._create_access_token(expires, request, token, source_refresh_token)
+        request_memo.remember_access_token(access_token)
         if minted is not None and minted.token_checksum == access_token.token_checksum:
             self._record_issued(minted)
         return access_token
@@ -64,7 +65,7 @@ class JWTOAuth2Validator(
     def _record_issued(self, minted) -> None:
         claims = minted.claims
         aud = claims["aud"]
-        IssuedToken.objects.create(
+        IssuedToken.record(
             jti=claims["jti"],
             token_checksum=minted.token_checksum,
             kid=minted.kid,

@@ -4,9 +4,11 @@ against the published JWK set."""
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt.models import IssuedToken
+from oauth_jwt.models import ClientProfile, IssuedToken
 
 from .conftest import (
     client_credentials_token,
@@ -159,3 +161,27 @@ def test_password_and_implicit_are_off(client, service_client, grant):
     response = token_request(client, service_client, grant_type=grant, username="x", password="y")
     assert response.status_code == 400
     assert response.json()["error"] in ("unsupported_grant_type", "unauthorized_client", "invalid_grant")
+
+
+def test_a_client_credentials_token_costs_one_read_and_one_transaction(client, service_client):
+    """The client and its profile come in one query, and the new row is not read back
+    to announce it: one SELECT, then DOT's row and the IssuedToken record."""
+    ClientProfile.objects.create(client_id=service_client.client_id, allowed_scopes=["read"])
+    client_credentials_token(client, service_client)  # warm caches: keys, denylist
+    with CaptureQueriesContext(connection) as queries:
+        client_credentials_token(client, service_client)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+    assert statements.count("SELECT") == 1, statements
+    assert statements.count("INSERT") == 2, statements  # DOT's AccessToken, IssuedToken
+
+
+def test_a_profile_edit_applies_to_the_next_token_request(client, service_client):
+    profile = ClientProfile.objects.create(client_id=service_client.client_id, allowed_scopes=["read"])
+    assert client_credentials_token(client, service_client, scope="read")
+    profile.allowed_scopes = ["write"]
+    profile.save()
+    refused = token_request(client, service_client, grant_type="client_credentials", scope="read")
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_scope"
+    profile.access_token_lifetime = 77
+    profile.save()
+    assert client_credentials_token(client, service_client, scope="write")["expires_in"] == 77

@@ -20,6 +20,7 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
+from .. import request_memo
 from ..conf import jwt_settings
 from ..replay import checksum
 from ..throttle import ClientAuthThrottleMixin
@@ -52,8 +53,11 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
         if status == 200:
             access_token = json.loads(body).get("access_token")
             if access_token is not None:
-                rows = get_access_token_model().objects.filter(token_checksum=checksum(access_token))
-                token = rows.first()
+                digest = checksum(access_token)
+                # The row this request created, else (a view used outside a request) a query.
+                token = request_memo.access_token(digest)
+                if token is None:
+                    token = get_access_token_model().objects.filter(token_checksum=digest).first()
                 if token is not None:
                     app_authorized.send(sender=self, request=request, token=token)
         # JSON and no-store even when an error escaped oauthlib's own headers (an
