@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import records
 from .conf import jwt_settings
 
 # Claims the optional CLAIMS_HOOK may not replace.
@@ -33,15 +34,9 @@ def auth_time(request) -> int | None:
         return None
     refresh = getattr(request, "refresh_token_instance", None)
     if refresh is not None and refresh.access_token_id:
-        from .models import IssuedToken
-
-        previous = (
-            IssuedToken.objects.filter(token_checksum=refresh.access_token.token_checksum)
-            .values_list("auth_time", flat=True)
-            .first()
-        )
-        if previous:
-            return int(previous.timestamp())
+        previous = records.of(refresh.access_token)
+        if previous is not None and previous.auth_time is not None:
+            return previous.auth_time
     last_login = getattr(user, "last_login", None)
     return int(last_login.timestamp()) if last_login else None
 

@@ -189,6 +189,7 @@ class PrivateKey:
     kid: str
     algorithm: str
     key: Any
+    pk: int = 0  # the SigningKey row, named in each token's record (``records``)
 
 
 @dataclass
@@ -218,7 +219,7 @@ def _load() -> _Snapshot:
         jwk_obj = jwt.PyJWK(row.public_jwk, algorithm=row.algorithm)
         public[row.kid] = PublicKey(row.kid, row.algorithm, jwk_obj.key, row.public_jwk)
         if row.state == SigningKey.State.ACTIVE:
-            active = PrivateKey(row.kid, row.algorithm, _decrypt(row.encrypted_private_key))
+            active = PrivateKey(row.kid, row.algorithm, _decrypt(row.encrypted_private_key), row.pk)
     return _Snapshot(time.monotonic(), public, active)
 
 

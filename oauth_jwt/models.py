@@ -1,14 +1,14 @@
-"""oauth_jwt's own tables: signing keys and the record of every issued JWT.
+"""oauth_jwt's own tables: signing keys, revoked JWTs, consents, client profiles and
+redeemed codes.
 
-DOT's models are not swapped: the JWT facts live beside DOT's ``AccessToken`` rows.
+DOT's models are not swapped: what the hub keeps of a live JWT is in DOT's own
+``AccessToken`` row (``records``).
 """
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,21 +68,20 @@ class SigningKey(models.Model):
         return self.state == self.State.RETIRED and (self.publish_until is None or self.publish_until > timezone.now())
 
 
-class IssuedToken(models.Model):
-    """What the hub knows about a JWT it issued, without the token itself.
+class RevokedToken(models.Model):
+    """A JWT revoked before it expired, kept until it would have expired.
 
-    DOT's ``AccessToken`` row (found by the same ``token_checksum``) carries user, client,
-    scope and expiry; this row adds the JWT-only facts (``jti``, ``kid``, ``aud``,
-    ``auth_time``) and outlives it when the token is revoked, as the durable revocation
-    record that refills the denylist cache after a restart.
+    DOT revokes an access token by deleting its row, which holds the token's record
+    (``records``); ``receivers`` copies what the admin and the denylist need here
+    first. This table is the durable side of the denylist: an empty denylist cache (a
+    restart, a new worker with a process-local cache, an evicted Redis) is refilled
+    from it. Tokens are named by ``jti`` and checksum, not by foreign key, so that
+    resource-server projects without DOT's tables can still install this app.
     """
 
     jti = models.CharField(_("JWT id"), max_length=64, unique=True)
-    # SHA-256 of the raw JWT, as in DOT's AccessToken.token_checksum. A checksum,
-    # not a foreign key, so resource-server projects without DOT's tables can still
-    # install this app.
     token_checksum = models.CharField(max_length=64, unique=True, editable=False)
-    kid = models.CharField(_("key id"), max_length=64)
+    kid = models.CharField(_("key id"), max_length=64, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     client_id = models.CharField(_("client id"), max_length=255, db_index=True)
     audience = models.JSONField(_("audience"), default=list)
@@ -90,47 +89,14 @@ class IssuedToken(models.Model):
     issued_at = models.DateTimeField(_("issued"))
     expires_at = models.DateTimeField(_("expires"), db_index=True)
     auth_time = models.DateTimeField(_("authenticated"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("issued access token")
-        verbose_name_plural = _("issued access tokens")
-        indexes = [
-            models.Index(
-                fields=["expires_at"],
-                condition=models.Q(revoked_at__isnull=False),
-                name="oauth_jwt_revoked_live",
-            )
-        ]
+        verbose_name = _("revoked access token")
+        verbose_name_plural = _("revoked access tokens")
 
     def __str__(self) -> str:
         return self.jti
-
-    @classmethod
-    def record(cls, **values) -> None:
-        """Insert one row, on the token endpoint's hot path.
-
-        The same INSERT as ``objects.create`` (values prepared by each field's
-        ``get_db_prep_save``, as Django's compiler does), without building the SQL anew
-        for every token: compiling it cost more than running it. No signals are sent.
-        """
-        connection = connections[router.db_for_write(cls)]
-        sql, fields = _insert_statement(cls, connection.alias)
-        params = [
-            field.get_db_prep_save(values.get(field.attname, field.get_default()), connection) for field in fields
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
-@functools.cache
-def _insert_statement(model, alias: str) -> tuple[str, list[models.Field]]:
-    """``INSERT`` of every column but the primary key, for one database alias."""
-    quote = connections[alias].ops.quote_name
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields  # noqa: S608
 
 
 class Consent(models.Model):

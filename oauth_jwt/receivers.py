@@ -1,22 +1,42 @@
 """Signal receivers, connected only where DOT is installed.
 
-- Every way an access-token row dies puts its JWT on the denylist: DOT revokes an access
-  token by deleting its row (the revocation endpoint, the admin, refresh rotation and
-  family revocation, a person disconnecting an app, RP logout), so one ``pre_delete``
-  receiver covers them all.
+- Every way an access-token row dies puts its JWT on the denylist and keeps a
+  ``RevokedToken`` record: DOT revokes an access token by deleting its row (the
+  revocation endpoint, the admin, refresh rotation and family revocation, a person
+  disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
+- A row saved again keeps its checksum although its ``token`` column holds the JWT's
+  record (``records``).
 - A deleted client takes its consents and profile with it (they name it by client_id).
 """
 
 from django.apps import apps
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
-from . import revocation
+from . import records, revocation
 from .models import ClientProfile, Consent
 
 
 def _on_access_token_delete(sender, instance, **kwargs) -> None:
-    if instance.token_checksum:
-        revocation.revoke_issued(instance.token_checksum)
+    revocation.revoke_access_token(instance)
+
+
+def _keep_checksum(sender, instance, raw=False, **kwargs) -> None:
+    """A row saved again without its raw token (any ``save()`` after the first but
+    DOT's own reuse path, which hands the token over again): DOT's checksum field would
+    recompute ``token_checksum`` from the record in the ``token`` column, and the row
+    would no longer match its JWT. Blank the column for DOT's field, then put it back."""
+    if raw or instance._state.adding or getattr(instance, "_raw_token", None) is not None:
+        return
+    if records.decode(instance.token) is None:
+        return
+    instance._oauth_jwt_record, instance.token = instance.token, ""
+
+
+def _restore_record(sender, instance, raw=False, **kwargs) -> None:
+    record = instance.__dict__.pop("_oauth_jwt_record", None)
+    if record is not None:
+        sender.objects.filter(pk=instance.pk).update(token=record)
+        instance.token = record
 
 
 def _on_application_delete(sender, instance, **kwargs) -> None:
@@ -27,5 +47,8 @@ def _on_application_delete(sender, instance, **kwargs) -> None:
 if apps.is_installed("oauth2_provider"):
     from oauth2_provider.models import get_access_token_model, get_application_model
 
-    pre_delete.connect(_on_access_token_delete, sender=get_access_token_model(), dispatch_uid="oauth_jwt_revoke")
+    AccessToken = get_access_token_model()
+    pre_delete.connect(_on_access_token_delete, sender=AccessToken, dispatch_uid="oauth_jwt_revoke")
+    pre_save.connect(_keep_checksum, sender=AccessToken, dispatch_uid="oauth_jwt_keep_checksum")
+    post_save.connect(_restore_record, sender=AccessToken, dispatch_uid="oauth_jwt_restore_record")
     post_delete.connect(_on_application_delete, sender=get_application_model(), dispatch_uid="oauth_jwt_forget")

@@ -1,15 +1,16 @@
 """The denylist of revoked tokens and keys, kept in a configurable Django cache.
 
-Entries live until the token they name would have expired. The durable record is
-``IssuedToken.revoked_at`` (and ``SigningKey.revoked_at``): when the cache comes up
-empty (a restart, a new worker with a process-local cache, an evicted Redis), the
-hub refills it from the database once before answering.
+Entries live until the token they name would have expired. The durable records are
+``RevokedToken`` rows (and ``SigningKey.revoked_at``): when the cache comes up empty
+(a restart, a new worker with a process-local cache, an evicted Redis), the hub
+refills it from the database once before answering.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.core.cache import caches
 from django.utils import timezone
@@ -65,11 +66,11 @@ def is_revoked(jti: str, kid: str) -> bool:
 def refill() -> None:
     """Load every unexpired revocation from the database into the cache."""
     from .keys import max_token_lifetime
-    from .models import IssuedToken, SigningKey
+    from .models import RevokedToken, SigningKey
 
     now = timezone.now()
     entries: dict[str, int] = {}
-    revoked = IssuedToken.objects.filter(revoked_at__isnull=False, expires_at__gt=now)
+    revoked = RevokedToken.objects.filter(expires_at__gt=now)
     for jti, expires_at in revoked.values_list("jti", "expires_at").iterator():
         entries[_jti_key(jti)] = _ttl(expires_at)
     key_horizon = now - max_token_lifetime()
@@ -82,23 +83,38 @@ def refill() -> None:
     logger.info("denylist refilled", extra={"event": "denylist.refilled", "entries": len(entries)})
 
 
-def revoke_issued(token_checksum: str) -> None:
-    """Record the revocation of the JWT whose ``AccessToken`` row is being deleted.
+def revoke_access_token(access_token) -> None:
+    """Record the revocation of the JWT whose DOT ``AccessToken`` row is being deleted.
 
     Runs inside the deleting transaction. The cache entry is written at once rather
     than on commit: if that transaction rolls back, the token stays refused, which errs
     on the safe side (and DOT's revocations do not roll back in practice).
     """
-    from .models import IssuedToken
+    from . import records
+    from .models import RevokedToken, SigningKey
 
-    now = timezone.now()
-    record = IssuedToken.objects.filter(token_checksum=token_checksum, revoked_at__isnull=True).first()
-    if record is None or record.expires_at <= now:
+    record = records.of(access_token)
+    if record is None or access_token.expires <= timezone.now():
         return
-    record.revoked_at = now
-    record.save(update_fields=["revoked_at"])
-    deny(record.jti, record.expires_at)
-    logger.info(
-        "access token revoked",
-        extra={"event": "token.revoked", "jti": record.jti, "client_id": record.client_id},
+    client_id = access_token.application.client_id if access_token.application_id else ""
+    _, created = RevokedToken.objects.get_or_create(
+        token_checksum=access_token.token_checksum,
+        defaults={
+            "jti": record.jti,
+            "kid": SigningKey.objects.filter(pk=record.key_pk).values_list("kid", flat=True).first() or "",
+            "subject": str(access_token.user_id) if access_token.user_id else client_id,
+            "client_id": client_id,
+            "audience": list(access_token.resource or []),
+            "scope": access_token.scope,
+            "issued_at": access_token.created,
+            "expires_at": access_token.expires,
+            "auth_time": _datetime(record.auth_time),
+        },
     )
+    deny(record.jti, access_token.expires)
+    if created:
+        logger.info("access token revoked", extra={"event": "token.revoked", "jti": record.jti, "client_id": client_id})
+
+
+def _datetime(timestamp: int | None) -> datetime | None:
+    return None if timestamp is None else datetime.fromtimestamp(timestamp, tz=dt_timezone.utc)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,15 +11,20 @@ import jwt
 
 from . import keys
 from .claims import build_claims
+from .records import TokenRecord
 
 
 @dataclass(frozen=True)
 class Minted:
-    """What the validator's save hook records about the token just generated."""
+    """What the validator keeps of the token just generated."""
 
-    token_checksum: str
+    token: str
     kid: str
     claims: dict[str, Any]
+    record: TokenRecord
+
+
+_last = threading.local()
 
 
 def generate_access_token(request, *args, **kwargs) -> str:
@@ -27,5 +32,13 @@ def generate_access_token(request, *args, **kwargs) -> str:
     key = keys.signing_key()
     claims = build_claims(request, now=int(time.time()))
     token = jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid})
-    request.oauth_jwt_minted = Minted(hashlib.sha256(token.encode("utf-8")).hexdigest(), key.kid, claims)
+    minted = Minted(token, key.kid, claims, TokenRecord(claims["jti"], key.pk, claims.get("auth_time")))
+    request.oauth_jwt_minted = _last.minted = minted
     return token
+
+
+def minted(token: str) -> Minted | None:
+    """The ``Minted`` of ``token`` when this thread generated it last: DOT hands the
+    validator's ``_set_token_value`` the token alone, right after generating it."""
+    last = getattr(_last, "minted", None)
+    return last if last is not None and last.token == token else None

@@ -1,4 +1,4 @@
-"""``OAUTH2_VALIDATOR_CLASS`` for DOT: JWT-aware issuance records and stateless checks."""
+"""``OAUTH2_VALIDATOR_CLASS`` for DOT: JWT records in DOT's rows and stateless checks."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from datetime import timezone as dt_timezone
 
 import jwt
 from django.db import transaction
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from . import keys, request_memo
+from . import keys, request_memo, tokens
 from .audience import AudienceMixin
 from .bearer import authenticate_token
 from .conf import jwt_settings
 from .exceptions import InvalidToken
-from .models import IssuedToken
 from .policy import ClientPolicyMixin
 from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
@@ -58,31 +58,25 @@ class JWTOAuth2Validator(
             expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
         access_token = super()._create_access_token(expires, request, token, source_refresh_token)
         request_memo.remember_access_token(access_token)
-        if minted is not None and minted.token_checksum == access_token.token_checksum:
-            self._record_issued(minted)
+        if minted is not None:
+            logger.info(
+                "access token issued",
+                extra={
+                    "event": "token.issued",
+                    "jti": minted.claims["jti"],
+                    "client_id": minted.claims["client_id"],
+                    "kid": minted.kid,
+                },
+            )
         return access_token
 
-    def _record_issued(self, minted) -> None:
-        claims = minted.claims
-        aud = claims["aud"]
-        IssuedToken.record(
-            jti=claims["jti"],
-            token_checksum=minted.token_checksum,
-            kid=minted.kid,
-            subject=claims["sub"],
-            client_id=claims["client_id"],
-            audience=aud if isinstance(aud, list) else [aud],
-            scope=claims.get("scope", ""),
-            issued_at=datetime.fromtimestamp(claims["iat"], tz=dt_timezone.utc),
-            expires_at=datetime.fromtimestamp(claims["exp"], tz=dt_timezone.utc),
-            auth_time=(
-                datetime.fromtimestamp(claims["auth_time"], tz=dt_timezone.utc) if "auth_time" in claims else None
-            ),
-        )
-        logger.info(
-            "access token issued",
-            extra={"event": "token.issued", "jti": claims["jti"], "client_id": claims["client_id"], "kid": minted.kid},
-        )
+    def _set_token_value(self, token_instance, raw_token):
+        """DOT keeps only the checksum of a token; for a JWT this hub minted, the blank
+        ``token`` column holds its record instead (``records``)."""
+        super()._set_token_value(token_instance, raw_token)
+        minted = tokens.minted(raw_token)
+        if minted is not None and isinstance(token_instance, get_access_token_model()):
+            token_instance.token = minted.record.encode()
 
     # --- ID tokens come from the same key store --------------------------------------------
 

@@ -1,16 +1,22 @@
 """Every grant authhub serves returns an RFC 9068 access token, checked with jwcrypto
 against the published JWK set."""
 
+import hashlib
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt.models import ClientProfile, IssuedToken
+from oauth_jwt import records
+from oauth_jwt.models import ClientProfile, SigningKey
 
 from .conftest import (
+    basic_auth,
+    bearer,
     client_credentials_token,
     code_flow_token,
     form_post,
@@ -63,6 +69,8 @@ def test_authorization_code_with_pkce(client, user, web_client):
 def test_refresh_tokens_stay_opaque_and_refresh_gives_a_new_jwt(client, user, web_client):
     first = code_flow_token(client, user, web_client)
     assert first["refresh_token"].count(".") == 0 and len(first["refresh_token"]) >= 30
+    # A later sign-in elsewhere does not move the auth_time of this grant's tokens.
+    user.__class__.objects.filter(pk=user.pk).update(last_login=F("last_login") + timedelta(hours=1))
     response = refresh(client, web_client, first["refresh_token"])
     assert response.status_code == 200, response.content
     second = response.json()
@@ -86,9 +94,7 @@ def test_device_code(client, user, device_client):
     assert start.status_code == 200, start.content
     grant = start.json()
     assert grant["verification_uri"] == "http://127.0.0.1:8000/o/device/"
-    pending = token_request(
-        client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"]
-    )
+    pending = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
     assert pending.json()["error"] == "authorization_pending"
     too_soon = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
     assert too_soon.status_code == 400
@@ -100,9 +106,7 @@ def test_device_code(client, user, device_client):
     accepted = client.post(entered["Location"], {"action": "accept"})
     assert accepted.status_code == 302
 
-    response = token_request(
-        client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"]
-    )
+    response = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
     assert response.status_code == 200, response.content
     body = response.json()
     _, claims = verify_independently(client, body["access_token"])
@@ -121,16 +125,33 @@ def test_openid_scope_issues_an_id_token_from_the_same_key_store(client, user, w
     assert claims["nonce"] == "n-0S6"
 
 
-def test_dot_keeps_its_rows_and_oauth_jwt_records_the_jwt(client, service_client):
+def test_dot_keeps_its_row_with_the_jwt_record_in_it(client, service_client):
     body = client_credentials_token(client, service_client)
-    _, claims = verify_independently(client, body["access_token"])
+    header, claims = verify_independently(client, body["access_token"])
     row = get_access_token_model().objects.get()
-    record = IssuedToken.objects.get(jti=claims["jti"])
-    assert record.token_checksum == row.token_checksum
-    assert row.token == ""  # RFC 9700 token storage: only the checksum is kept
+    # RFC 9700 token storage: no token at rest, only its checksum and its record.
+    assert row.token_checksum == hashlib.sha256(body["access_token"].encode()).hexdigest()
+    record = records.of(row)
+    assert record.jti == claims["jti"] and record.auth_time is None
+    assert SigningKey.objects.get(pk=record.key_pk).kid == header["kid"]
+    assert body["access_token"] not in row.token and len(row.token) < 30  # DOT's opaque tokens are 30
     assert int(row.expires.timestamp()) == claims["exp"]
-    assert record.audience == [AUDIENCE]
+    assert row.resource == [AUDIENCE]
     assert get_refresh_token_model().objects.count() == 0
+
+
+def test_a_row_saved_again_keeps_its_checksum_and_record(client, service_client):
+    token = client_credentials_token(client, service_client)["access_token"]
+    row = get_access_token_model().objects.get()
+    record = row.token
+    row.scope = "read write"
+    row.save()
+    row = get_access_token_model().objects.get()
+    assert row.token == record and row.token_checksum == hashlib.sha256(token.encode()).hexdigest()
+    # ... so DOT's revocation endpoint still finds it, and the JWT is refused.
+    assert client.post("/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
+    assert not get_access_token_model().objects.exists()
+    assert client.get("/api/me", **bearer(token)).status_code == 401
 
 
 def test_resource_indicator_becomes_the_audience(client, service_client):
@@ -165,14 +186,14 @@ def test_password_and_implicit_are_off(client, service_client, grant):
 
 def test_a_client_credentials_token_costs_one_read_and_one_transaction(client, service_client):
     """The client and its profile come in one query, and the new row is not read back
-    to announce it: one SELECT, then DOT's row and the IssuedToken record."""
+    to announce it: one SELECT, then DOT's row, which carries the JWT's record."""
     ClientProfile.objects.create(client_id=service_client.client_id, allowed_scopes=["read"])
     client_credentials_token(client, service_client)  # warm caches: keys, denylist
     with CaptureQueriesContext(connection) as queries:
         client_credentials_token(client, service_client)
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
     assert statements.count("SELECT") == 1, statements
-    assert statements.count("INSERT") == 2, statements  # DOT's AccessToken, IssuedToken
+    assert statements.count("INSERT") == 1, statements
 
 
 def test_a_profile_edit_applies_to_the_next_token_request(client, service_client):

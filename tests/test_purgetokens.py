@@ -1,4 +1,4 @@
-"""``manage.py purgetokens`` deletes expired tokens, grants and issuance records."""
+"""``manage.py purgetokens`` deletes expired tokens, grants and revocation records."""
 
 from datetime import timedelta
 
@@ -7,31 +7,31 @@ from django.core.management import call_command
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
-from oauth_jwt.models import IssuedToken
+from oauth_jwt.models import RevokedToken
+from oauth_jwt.replay import checksum
 
 from .conftest import basic_auth, client_credentials_token
 
 pytestmark = pytest.mark.django_db
 
 
-def test_expired_tokens_and_their_records_go_live_ones_stay(client, service_client, capsys):
-    client_credentials_token(client, service_client)
+def test_expired_tokens_and_revocation_records_go_live_ones_stay(client, service_client, capsys):
+    expired = client_credentials_token(client, service_client)["access_token"]
     live = client_credentials_token(client, service_client)["access_token"]
-    revoked = client_credentials_token(client, service_client)["access_token"]
-    assert client.post("/o/revoke_token/", {"token": revoked}, **basic_auth(service_client)).status_code == 200
-    oldest = IssuedToken.objects.order_by("pk").first()
+    for revoked in (client_credentials_token(client, service_client)["access_token"] for _ in range(2)):
+        assert client.post("/o/revoke_token/", {"token": revoked}, **basic_auth(service_client)).status_code == 200
     past = timezone.now() - timedelta(hours=1)
-    IssuedToken.objects.filter(pk=oldest.pk).update(expires_at=past)
-    AccessToken.objects.filter(token_checksum=oldest.token_checksum).update(expires=past)
+    AccessToken.objects.filter(token_checksum=checksum(expired)).update(expires=past)
+    outlived = RevokedToken.objects.order_by("pk").first()
+    RevokedToken.objects.filter(pk=outlived.pk).update(expires_at=past)
 
     call_command("purgetokens")
 
-    assert not IssuedToken.objects.filter(pk=oldest.pk).exists()
-    assert not AccessToken.objects.filter(token_checksum=oldest.token_checksum).exists()
-    assert IssuedToken.objects.count() == 2  # the live token and the revocation record
-    assert IssuedToken.objects.filter(revoked_at__isnull=False).count() == 1
-    assert AccessToken.objects.count() == 1
-    assert "1 issuance records" in capsys.readouterr().out
+    assert not AccessToken.objects.filter(token_checksum=checksum(expired)).exists()
+    assert list(AccessToken.objects.values_list("token_checksum", flat=True)) == [checksum(live)]
+    # An expired token needs no revocation record; the one still valid keeps its own.
+    assert RevokedToken.objects.count() == 1 and not RevokedToken.objects.filter(pk=outlived.pk).exists()
+    assert "1 revocation records" in capsys.readouterr().out
     assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {live}").status_code == 200
 
 

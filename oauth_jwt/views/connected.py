@@ -1,6 +1,6 @@
 """Connected apps: the clients a person allowed, and disconnecting one.
 
-"Last used" is derived from ``IssuedToken`` (the newest token issued to this person
+"Last used" is derived from DOT's token rows (the newest token issued to this person
 for that client), so nothing new has to be recorded on each token request.
 """
 
@@ -18,11 +18,11 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
-from oauth2_provider.models import get_application_model
+from oauth2_provider.models import get_access_token_model, get_application_model, get_refresh_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
 from .. import consents
-from ..models import ClientProfile, Consent, IssuedToken
+from ..models import ClientProfile, Consent
 from ..pagesecurity import secure_page
 
 
@@ -36,17 +36,29 @@ class ConnectedApp:
     last_used_at: datetime | None
 
 
+def _last_used(user, client_ids: list[str]) -> dict[str, datetime]:
+    """When each client last got a token for ``user``: the newest access token (DOT's
+    live rows) or refresh token (kept, revoked or not, for reuse detection)."""
+    last: dict[str, datetime] = {}
+    for model in (get_access_token_model(), get_refresh_token_model()):
+        rows = (
+            model.objects.filter(user=user, application__client_id__in=client_ids)
+            .values("application__client_id")
+            .annotate(last=Max("created"))
+            .values_list("application__client_id", "last")
+        )
+        for client_id, when in rows:
+            if client_id not in last or when > last[client_id]:
+                last[client_id] = when
+    return last
+
+
 def connected_apps(user) -> list[ConnectedApp]:
     rows = list(Consent.objects.filter(user=user).order_by("-created_at"))
     client_ids = [row.client_id for row in rows]
     names = dict(get_application_model().objects.filter(client_id__in=client_ids).values_list("client_id", "name"))
     profiles = {p.client_id: p for p in ClientProfile.objects.filter(client_id__in=client_ids)}
-    last_used = dict(
-        IssuedToken.objects.filter(subject=str(user.pk), client_id__in=client_ids)
-        .values("client_id")
-        .annotate(last=Max("issued_at"))
-        .values_list("client_id", "last")
-    )
+    last_used = _last_used(user, client_ids)
     descriptions = get_scopes_backend().get_all_scopes()
     return [
         ConnectedApp(

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt.models import IssuedToken
+from oauth_jwt.models import RevokedToken
 from oauth_jwt.revocation import is_revoked
 
 from ..conftest import (
@@ -59,12 +59,13 @@ def assert_no_server_errors(responses, json=True):
 
 
 def assert_every_dead_jwt_is_denylisted():
-    """A JWT whose DOT row is gone is revoked in the record and on the denylist."""
+    """Every revocation record names a JWT whose DOT row is gone, and it is on the denylist."""
     live = set(get_access_token_model().objects.values_list("token_checksum", flat=True))
-    for record in IssuedToken.objects.all():
-        if record.token_checksum not in live:
-            assert record.revoked_at is not None, record.jti
-            assert is_revoked(record.jti, record.kid)
+    records = list(RevokedToken.objects.all())
+    assert records
+    for record in records:
+        assert record.token_checksum not in live, record.jti
+        assert is_revoked(record.jti, record.kid)
 
 
 def test_concurrent_redemptions_of_one_code(client, user, web_client):

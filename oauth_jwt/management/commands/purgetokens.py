@@ -1,10 +1,10 @@
-"""Delete what has expired: DOT's tokens and grants, and oauth_jwt's issuance records.
+"""Delete what has expired: DOT's tokens and grants, and oauth_jwt's revocation records.
 
 Run it from cron (e.g. hourly). It wraps DOT's ``clear_expired()`` (expired access
-tokens without a live refresh token, refresh tokens past their lifetime, ID tokens,
-authorization grants) and then deletes ``IssuedToken`` rows whose token can no longer
-be accepted (``expires_at`` older than the clock leeway), revoked or not: the denylist
-needs a revocation record only while the token it names could still validate. Expired
+tokens, which carry the JWT records, without a live refresh token; refresh tokens past
+their lifetime; ID tokens; authorization grants) and then deletes ``RevokedToken`` rows
+whose token can no longer be accepted (``expires_at`` older than the clock leeway): the
+denylist needs a revocation record only while the token it names could still validate. Expired
 ``RedeemedCode`` tombstones go too: every token their code led to has expired.
 """
 
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import IssuedToken, RedeemedCode
+from oauth_jwt.models import RedeemedCode, RevokedToken
 
 BATCH_SIZE = 10_000
 
@@ -33,8 +33,8 @@ def _purge(model) -> int:
         deleted += model.objects.filter(pk__in=batch).delete()[0]
 
 
-def purge_issued_tokens() -> int:
-    return _purge(IssuedToken)
+def purge_revoked_tokens() -> int:
+    return _purge(RevokedToken)
 
 
 def purge_redeemed_codes() -> int:
@@ -42,15 +42,17 @@ def purge_redeemed_codes() -> int:
 
 
 class Command(BaseCommand):
-    help = "Delete expired access, refresh and ID tokens, grants and JWT issuance records."
+    help = "Delete expired access, refresh and ID tokens, grants, revocation records and redeemed codes."
 
     def handle(self, *args, **options):
         if apps.is_installed("oauth2_provider"):
             from oauth2_provider.models import clear_expired
 
             clear_expired()
-        count = purge_issued_tokens()
+        count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
         self.stdout.write(
-            self.style.SUCCESS(f"Expired tokens and grants deleted ({count} issuance records, {codes} redeemed codes).")
+            self.style.SUCCESS(
+                f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes)."
+            )
         )
