@@ -1,5 +1,6 @@
 """The admin console: oauth_jwt's own models here; DOT's models through DOT's
 ``*_ADMIN_CLASS`` settings, pointing at the subclasses in ``clients`` and ``dot``.
+Consents and revoked tokens belong with DOT's tables, so only where DOT is installed.
 
 DOT's admin module is imported first, so that its registration (which imports those
 subclasses by name) runs whichever app the admin autodiscovers first.
@@ -8,16 +9,16 @@ subclasses by name) runs whichever app the admin autodiscovers first.
 from django.apps import apps
 from django.contrib import admin
 
-from ..models import Consent, IssuedToken, SigningKey
+from ..models import Consent, RevokedToken, SigningKey
 from .keys import SigningKeyAdmin
-from .tokens import IssuedTokenAdmin
 
 if apps.is_installed("oauth2_provider"):
     import oauth2_provider.admin  # noqa: F401
 
     from .consents import ConsentAdmin
+    from .tokens import RevokedTokenAdmin
 
     admin.site.register(Consent, ConsentAdmin)
+    admin.site.register(RevokedToken, RevokedTokenAdmin)
 
-admin.site.register(IssuedToken, IssuedTokenAdmin)
 admin.site.register(SigningKey, SigningKeyAdmin)

@@ -18,9 +18,10 @@ from django.utils.translation import ngettext
 from oauth2_provider.admin import ApplicationAdmin as DOTApplicationAdmin
 from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
 from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
-from ..models import ClientProfile, IssuedToken
+from ..models import ClientProfile
 from ..redirects import LOOPBACK_HOSTS
 from .common import no_store, security_event
 
@@ -142,11 +143,10 @@ class ApplicationAdmin(DOTApplicationAdmin):
 
     def get_queryset(self, request):
         active = (
-            IssuedToken.objects.filter(
-                client_id=OuterRef("client_id"), revoked_at__isnull=True, expires_at__gt=timezone.now()
-            )
+            get_access_token_model()
+            .objects.filter(application=OuterRef("pk"), expires__gt=timezone.now())
             .order_by()
-            .values("client_id")
+            .values("application")
             .annotate(n=Count("pk"))
             .values("n")
         )

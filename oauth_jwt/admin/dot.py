@@ -1,53 +1,92 @@
-"""DOT's token admins, subclassed: masking and "no add" stay; revocation is complete
-(refresh-token families) and logged; grants and ID tokens are read-only."""
+"""DOT's token admins, subclassed: "no add" stays; access tokens show as JWTs;
+revocation is complete (refresh-token families) and logged; grants and ID tokens are
+read-only."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from oauth2_provider import admin as dot_admin
 from oauth2_provider.models import get_access_token_model
 
-from ..models import IssuedToken
-from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, security_event
+from .. import records
+from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, ActionsOnlyMixin, ReadOnlyMixin, security_event
+from .inspector import InspectorView
+from .tokens import DETAIL_FIELDS, Facts, JWTDetailMixin, LiveStatusFilter, revoke, subject_label
 
 
-class ReadOnlyMixin:
-    """Rows the OAuth flows create and nobody edits."""
+class AccessTokenAdmin(JWTDetailMixin, ActionsOnlyMixin, dot_admin.AccessTokenAdmin):
+    """The "Access tokens" list: DOT's rows, live and expired, shown as the JWTs they
+    stand for (``tokens``); revoked ones are listed over ``RevokedToken``."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ("jti", "subject", "client", "scope", "created", "expires", "status")
+    list_filter = (LiveStatusFilter, "application", ("user", admin.RelatedOnlyFieldListFilter))
+    ordering = ("-created",)
+    fields = (
+        "jti",
+        "status",
+        "subject",
+        "client",
+        "scope",
+        "resource",
+        "created",
+        "expires",
+        "auth_time",
+        "kid",
+        *DETAIL_FIELDS,
+    )
+    readonly_fields = fields
+    change_list_template = "admin/oauth_jwt/accesstoken/change_list.html"
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def facts(self, obj) -> Facts:
+        return Facts.of_access_token(obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_urls(self):
+        view = self.admin_site.admin_view(InspectorView.as_view(model_admin=self))
+        return [path("inspect/", view, name="oauth_jwt_token_inspect"), *super().get_urls()]
 
-
-class AccessTokenAdmin(dot_admin.AccessTokenAdmin):
-    """DOT's live rows. Revoked tokens leave this table; the "Access tokens" list over
-    ``IssuedToken`` keeps them, with their status."""
-
-    list_display = ("pk", "jti", "masked_token", "user", "application", "expires")
-
-    def get_queryset(self, request):
-        jti = IssuedToken.objects.filter(token_checksum=OuterRef("token_checksum")).values("jti")[:1]
-        return super().get_queryset(request).annotate(_jti=Subquery(jti))
+    def get_search_results(self, request, queryset, search_term):
+        """DOT's search (client, person), and a JWT id: the row whose record it starts."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        jti = search_term.strip()
+        if jti and " " not in jti:
+            results |= queryset.filter(token__startswith=records.jti_prefix(jti))
+        return results, may_have_duplicates
 
     @admin.display(description=_("JWT id"))
     def jti(self, obj) -> str:
-        return obj._jti or ""
+        record = records.of(obj)
+        return record.jti if record else ""
+
+    @admin.display(description=_("subject"), ordering="user")
+    def subject(self, obj) -> str:
+        if obj.user_id:
+            return obj.user.get_username()
+        return subject_label(None, self.client(obj), self.client(obj))
+
+    @admin.display(description=_("client"), ordering="application__client_id")
+    def client(self, obj) -> str:
+        return obj.application.client_id if obj.application_id else ""
+
+    @admin.display(description=_("status"))
+    def status(self, obj) -> str:
+        return EXPIRED if obj.expires <= timezone.now() else ACTIVE
 
     @admin.action(description=_("Revoke selected access tokens"), permissions=("change",))
     def revoke_tokens(self, request, queryset):
-        for row in queryset:
-            self.log_change(request, row, _("Revoked."))
-        super().revoke_tokens(request, queryset)
+        revoked = 0
+        for row in queryset.filter(expires__gt=timezone.now()):
+            record = revoke(row)
+            self.log_change(request, record or row, _("Revoked."))
+            security_event(
+                "token.revoked_by_staff", request, "access token revoked by staff", jti=record.jti if record else None
+            )
+            revoked += 1
+        self.message_user(request, ngettext("Revoked %d access token.", "Revoked %d access tokens.", revoked) % revoked)
 
 
 class RefreshStatusFilter(admin.SimpleListFilter):

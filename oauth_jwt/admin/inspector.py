@@ -5,6 +5,7 @@ error reports mask it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,18 +17,23 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider.models import get_access_token_model
 
 from .. import revocation
 from ..conf import jwt_settings
 from ..exceptions import InvalidToken
-from ..models import IssuedToken, SigningKey
+from ..models import RevokedToken, SigningKey
 from ..verify import parse_header, verify_access_token
-from .common import no_store, revoke_issued_token, security_event
+from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, no_store, security_event
+from .tokens import revoke
+
+UNKNOWN = "unknown"
 
 
 class InspectForm(forms.Form):
@@ -49,6 +55,27 @@ def _when(value: Any) -> str:
     if not isinstance(value, int | float):
         return _("missing or not a number")
     return datetime.fromtimestamp(value, tz=dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _checksum(token: str) -> str:
+    """As DOT's ``token_checksum``: how the hub's records name a token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _on_record(token: str) -> tuple[str, str]:
+    """``(status, client id)`` from the hub's records: DOT's row while the token lives,
+    a ``RevokedToken`` once revoked, neither for a token the hub does not know."""
+    checksum = _checksum(token)
+    row = get_access_token_model().objects.filter(token_checksum=checksum).select_related("application").first()
+    if row is not None:
+        client_id = row.application.client_id if row.application_id else ""
+        return (EXPIRED if row.expires <= timezone.now() else ACTIVE), client_id
+    revoked = RevokedToken.objects.filter(token_checksum=checksum).values_list("client_id", flat=True).first()
+    return (REVOKED, revoked) if revoked is not None else (UNKNOWN, "")
+
+
+def _datetime(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, tz=dt_timezone.utc)
 
 
 def _unverified(token: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
@@ -104,19 +131,22 @@ def inspect(token: str) -> dict[str, Any]:
     except InvalidToken as exc:
         reason = exc.description
         checks.append(Check(_("signature and claims"), False, reason))
+    status, client_id = _on_record(token)
     if claims:
         checks.extend(_claim_checks(claims))
         jti = str(claims.get("jti", ""))
-        record = IssuedToken.objects.filter(jti=jti).first() if jti else None
-        revoked = bool(jti) and revocation.is_revoked(jti, kid)
-        if record is None:
-            checks.append(Check(_("issued here"), False, _("the hub has no record of this jti")))
+        revoked = status == REVOKED or (bool(jti) and revocation.is_revoked(jti, kid))
+        if status == UNKNOWN:
+            checks.append(Check(_("issued here"), False, _("the hub has no record of this token")))
         else:
-            checks.append(Check(_("issued here"), True, _("issued to %(client)s") % {"client": record.client_id}))
+            label = dict(STATUS_CHOICES)[status]
+            detail = _("issued to %(client)s, %(status)s") % {"client": client_id, "status": label}
+            checks.append(Check(_("issued here"), True, detail))
         checks.append(Check(_("revocation"), not revoked, _("revoked") if revoked else _("not revoked")))
         if revoked and not reason:
             reason = _("The access token was revoked.")
     return {
+        "status": status,
         "valid": not reason and all(c.ok is not False for c in checks[:3]),
         "reason": reason,
         "checks": checks,
@@ -124,6 +154,28 @@ def inspect(token: str) -> dict[str, Any]:
         "claims": json.dumps(claims, indent=2) if claims is not None else "",
         "revocable": bool(claims) and not reason,
     }
+
+
+def record_revocation(token: str, header: dict[str, Any], claims: dict[str, Any]) -> RevokedToken:
+    """Revoke a verified token the hub has no live row of (its row was purged, or it
+    predates the records): the revocation record, from its claims, and the denylist."""
+    aud = claims["aud"]
+    record, _created = RevokedToken.objects.get_or_create(
+        token_checksum=_checksum(token),
+        defaults={
+            "jti": claims["jti"],
+            "kid": header["kid"],
+            "subject": claims["sub"],
+            "client_id": claims["client_id"],
+            "audience": aud if isinstance(aud, list) else [aud],
+            "scope": claims.get("scope", ""),
+            "issued_at": _datetime(claims["iat"]),
+            "expires_at": _datetime(claims["exp"]),
+            "auth_time": _datetime(claims.get("auth_time")),
+        },
+    )
+    revocation.deny(record.jti, record.expires_at)
+    return record
 
 
 @method_decorator(sensitive_post_parameters("token"), name="dispatch")
@@ -151,16 +203,13 @@ class InspectorView(View):
 
     def revoke(self, request, token: str) -> None:
         try:
-            _header, claims = verify_access_token(token)
+            header, claims = verify_access_token(token)
         except InvalidToken as exc:
             messages.error(request, _("Not revoked: %(reason)s") % {"reason": exc.description})
             return
-        record = IssuedToken.objects.filter(jti=claims["jti"]).first()
-        if record is not None:
-            revoke_issued_token(record)
-            self.model_admin.log_change(request, record, _("Revoked in the token inspector."))
-        else:
-            revocation.deny(claims["jti"], datetime.fromtimestamp(claims["exp"], tz=dt_timezone.utc))
+        row = get_access_token_model().objects.filter(token_checksum=_checksum(token)).first()
+        record = revoke(row) if row is not None else record_revocation(token, header, claims)
+        self.model_admin.log_change(request, record or row, _("Revoked in the token inspector."))
         security_event("token.revoked_by_staff", request, "access token revoked by staff", jti=claims["jti"])
         messages.success(request, _("The access token is revoked."))
 

@@ -14,26 +14,32 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import keys, revocation
-from ..models import IssuedToken, SigningKey
+from .. import keys, records
+from ..models import SigningKey
 from .common import ActionsOnlyMixin, security_event
 
 
-def mark_tokens_signed_by(kid: str) -> int:
-    """Record that the live tokens a revoked key signed are dead: DOT's rows go (the
-    receiver marks and denylists each JWT), so lists and introspection agree with the
-    JWK set. Refresh tokens are opaque, not signed by the key, and stay valid."""
-    live = IssuedToken.objects.filter(kid=kid, revoked_at__isnull=True, expires_at__gt=timezone.now())
-    count = live.count()
-    if apps.is_installed("oauth2_provider"):
-        from oauth2_provider.models import get_access_token_model
+def live_tokens_signed_by(key: SigningKey):
+    """DOT's rows of the unexpired access tokens ``key`` signed (their records name it)."""
+    from oauth2_provider.models import get_access_token_model
 
-        get_access_token_model().objects.filter(token_checksum__in=live.values("token_checksum")).delete()
-    for record in live:
-        record.revoked_at = timezone.now()
-        record.save(update_fields=["revoked_at"])
-        revocation.deny(record.jti, record.expires_at)
+    return get_access_token_model().objects.filter(token__regex=records.key_pattern(key.pk), expires__gt=timezone.now())
+
+
+def revoke_tokens_signed_by(key: SigningKey) -> int:
+    """The live tokens a revoked key signed die with it: DOT's rows go (the receiver
+    records and denylists each JWT), so lists and introspection agree with the JWK set.
+    Refresh tokens are opaque, not signed by the key, and stay valid."""
+    if not apps.is_installed("oauth2_provider"):
+        return 0
+    live = live_tokens_signed_by(key)
+    count = live.count()
+    live.delete()
     return count
+
+
+def _live_count(key: SigningKey) -> int | None:
+    return live_tokens_signed_by(key).count() if apps.is_installed("oauth2_provider") else None
 
 
 class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
@@ -88,7 +94,7 @@ class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("Revoke signing keys?"),
                 "opts": self.model._meta,
-                "keys": targets,
+                "keys": [(key, _live_count(key)) for key in targets],
                 "queryset": queryset,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
@@ -96,7 +102,7 @@ class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
         revoked = 0
         for key in targets:
             new = keys.revoke(key)
-            tokens = mark_tokens_signed_by(key.kid)
+            tokens = revoke_tokens_signed_by(key)
             self.log_change(request, key, _("Revoked."))
             if new is not None:
                 self.log_addition(request, new, _("Created to replace a revoked key."))

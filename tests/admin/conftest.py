@@ -27,7 +27,7 @@ def bare_staff(django_user_model):
 
 @pytest.fixture
 def grant():
-    """Give a user model permissions by codename, e.g. ``grant(u, "view_issuedtoken")``."""
+    """Give a user model permissions by codename, e.g. ``grant(u, "view_accesstoken")``."""
 
     def give(user, *codenames: str):
         user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client as HttpClient
+from oauth2_provider.models import get_access_token_model
 from playwright.sync_api import sync_playwright
 
-from oauth_jwt.models import ClientProfile, IssuedToken, SigningKey
+from oauth_jwt.models import ClientProfile, SigningKey
 from tests.conftest import PASSWORD, Application, client_credentials_token, code_flow_token, make_client
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,9 +51,7 @@ def demo_data(django_user_model):
     code_flow_token(HttpClient(), alice, native, scope="read")
     for _ in range(3):
         client_credentials_token(HttpClient(), service, scope="read write")
-    revoked = IssuedToken.objects.filter(client_id=service.client_id).first()
-    revoked.revoked_at = revoked.issued_at
-    revoked.save()
+    get_access_token_model().objects.filter(application=service.app).first().revoke()
     inspected = client_credentials_token(HttpClient(), service, scope="read")["access_token"]
     return staff, inspected
 
@@ -98,11 +97,12 @@ def test_admin_tour(live_server, django_user_model):
         page.click("input[name=_save]")
         shot("", "client-redirect-errors")
 
-        shot("/admin/oauth_jwt/issuedtoken/", "tokens")
-        record = IssuedToken.objects.filter(client_id="photo-album").first()
-        shot(f"/admin/oauth_jwt/issuedtoken/{record.pk}/change/", "token-detail")
+        shot("/admin/oauth2_provider/accesstoken/", "tokens")
+        row = get_access_token_model().objects.filter(application__client_id="photo-album").first()
+        shot(f"/admin/oauth2_provider/accesstoken/{row.pk}/change/", "token-detail")
+        shot("/admin/oauth_jwt/revokedtoken/", "revoked-tokens")
 
-        page.goto(live_server.url + "/admin/oauth_jwt/issuedtoken/inspect/")
+        page.goto(live_server.url + "/admin/oauth2_provider/accesstoken/inspect/")
         page.fill("#id_token", inspected)
         page.click("input[name=inspect]")
         shot("", "inspector")

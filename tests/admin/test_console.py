@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt.models import IssuedToken, SigningKey
+from oauth_jwt.models import SigningKey
 from tests.conftest import client_credentials_token
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ PAGES = {
     "/admin/oauth2_provider/refreshtoken/": "view_refreshtoken",
     "/admin/oauth2_provider/grant/": "view_grant",
     "/admin/oauth2_provider/idtoken/": "view_idtoken",
-    "/admin/oauth_jwt/issuedtoken/": "view_issuedtoken",
-    "/admin/oauth_jwt/issuedtoken/inspect/": "view_issuedtoken",
+    "/admin/oauth2_provider/accesstoken/inspect/": "view_accesstoken",
+    "/admin/oauth_jwt/revokedtoken/": "view_revokedtoken",
     "/admin/oauth_jwt/signingkey/": "view_signingkey",
     "/admin/oauth_jwt/consent/": "view_consent",
 }
@@ -32,18 +33,19 @@ def test_the_console_is_branded(admin_client):
 
 
 def test_the_dashboard_counts_clients_tokens_and_shows_the_key(admin_client, client, service_client, web_client):
-    client_credentials_token(client, service_client)
-    client_credentials_token(client, service_client)
-    IssuedToken.objects.filter(pk=IssuedToken.objects.order_by("pk").first().pk).update(
-        issued_at=timezone.now() - timedelta(days=2), expires_at=timezone.now() - timedelta(days=2)
-    )
+    for _ in range(3):
+        client_credentials_token(client, service_client)
+    old, revoked, _live = get_access_token_model().objects.order_by("pk")
+    two_days_ago = timezone.now() - timedelta(days=2)
+    get_access_token_model().objects.filter(pk=old.pk).update(created=two_days_ago, expires=two_days_ago)
+    revoked.revoke()
     response = admin_client.get("/admin/")
     html = response.content.decode()
     key = SigningKey.objects.get(state=SigningKey.State.ACTIVE)
     assert 'id="oauth-jwt-dashboard"' in html
     assert '<td class="oauth-jwt-clients">2</td>' in html
     assert '<td class="oauth-jwt-active">1</td>' in html
-    assert '<td class="oauth-jwt-issued">1</td>' in html
+    assert '<td class="oauth-jwt-issued">2</td>' in html  # the live one and the revoked one
     assert key.kid[:15] in html and key.algorithm in html and " old" in html
 
 
@@ -57,7 +59,7 @@ def test_staff_without_the_permission_are_refused(client, bare_staff, grant, url
 
 def test_people_who_are_not_staff_are_sent_to_sign_in(client, user):
     client.force_login(user)
-    response = client.get("/admin/oauth_jwt/issuedtoken/inspect/")
+    response = client.get("/admin/oauth2_provider/accesstoken/inspect/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
@@ -72,16 +74,16 @@ def test_the_dashboard_shows_only_what_the_person_may_view(client, bare_staff, g
 def test_viewing_is_not_changing(client, bare_staff, grant, service_client):
     """With view permissions only, the actions are refused."""
     client_credentials_token(client, service_client)
-    viewer = grant(bare_staff, "view_issuedtoken", "view_signingkey", "view_consent", "view_application")
+    viewer = grant(bare_staff, "view_accesstoken", "view_signingkey", "view_consent", "view_application")
     client.force_login(viewer)
-    record = IssuedToken.objects.get()
+    row = get_access_token_model().objects.get()
     key = SigningKey.objects.get(state=SigningKey.State.ACTIVE)
-    tokens = client.get("/admin/oauth_jwt/issuedtoken/")
-    assert tokens.status_code == 200 and 'value="revoke"' not in tokens.content.decode()
-    client.post("/admin/oauth_jwt/issuedtoken/", {"action": "revoke", "_selected_action": [record.pk]})
+    tokens = client.get("/admin/oauth2_provider/accesstoken/")
+    assert tokens.status_code == 200 and 'value="revoke_tokens"' not in tokens.content.decode()
+    client.post("/admin/oauth2_provider/accesstoken/", {"action": "revoke_tokens", "_selected_action": [row.pk]})
     client.post("/admin/oauth_jwt/signingkey/", {"action": "revoke", "_selected_action": [key.pk], "post": "yes"})
-    record.refresh_from_db()
     key.refresh_from_db()
-    assert record.revoked_at is None and key.state == SigningKey.State.ACTIVE
+    assert get_access_token_model().objects.filter(pk=row.pk).exists() and key.state == SigningKey.State.ACTIVE
     assert 'value="rotate_secret"' not in client.get("/admin/oauth2_provider/application/").content.decode()
-    assert client.post("/admin/oauth_jwt/issuedtoken/inspect/", {"token": "x.y.z", "revoke": "1"}).status_code == 403
+    inspector = "/admin/oauth2_provider/accesstoken/inspect/"
+    assert client.post(inspector, {"token": "x.y.z", "revoke": "1"}).status_code == 403

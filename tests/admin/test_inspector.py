@@ -8,16 +8,20 @@ import time
 import jwt
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import connection
+from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import keys
+from oauth_jwt import keys, records
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import IssuedToken
+from oauth_jwt.models import RevokedToken
 from tests.admin.conftest import assert_not_logged
 from tests.conftest import client_credentials_token
 
 pytestmark = pytest.mark.django_db
 
-INSPECTOR = "/admin/oauth_jwt/issuedtoken/inspect/"
+INSPECTOR = "/admin/oauth2_provider/accesstoken/inspect/"
+AccessToken = get_access_token_model()
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def test_the_page_is_a_post_form(admin_client, token):
     assert "no-store" in page["Cache-Control"]
 
 
-def test_a_good_token_passes_every_check(admin_client, token, caplog):
+def test_a_good_token_passes_every_check(admin_client, token, service_client, caplog):
     caplog.set_level(logging.DEBUG)
     report, html = inspect(admin_client, token)
     assert report["valid"] and report["reason"] == ""
@@ -51,7 +55,8 @@ def test_a_good_token_passes_every_check(admin_client, token, caplog):
     for label in ("shape and header", "key", "signature and claims", "iss", "aud", "exp", "jti", "revocation"):
         assert label in checks(report)
     assert "Valid: the hub accepts this token." in html
-    assert IssuedToken.objects.get().jti in report["claims"]
+    assert records.of(AccessToken.objects.get()).jti in report["claims"]
+    assert report["status"] == "active" and f"issued to {service_client.client_id}, active" in html
     assert_not_logged(caplog, token)
 
 
@@ -81,6 +86,16 @@ def test_an_expired_token_is_refused_as_expired(admin_client, service_client):
     report, _ = inspect(admin_client, expired)
     assert report["reason"] == "The access token expired."
     assert checks(report)["exp"] is False and checks(report)["issued here"] is False
+    assert report["status"] == "unknown"
+
+
+def test_the_status_comes_from_the_hub_s_records(admin_client, client, token, service_client):
+    AccessToken.objects.get().revoke()
+    report, _ = inspect(admin_client, token)
+    assert report["status"] == "revoked" and checks(report)["revocation"] is False
+    other = client_credentials_token(client, service_client)["access_token"]
+    AccessToken.objects.update(expires=timezone.now())
+    assert inspect(admin_client, other)[0]["status"] == "expired"
 
 
 def test_an_id_token_is_refused_as_not_an_access_token(admin_client):
@@ -106,7 +121,8 @@ def test_the_button_revokes_it(admin_client, token, api, introspect, service_cli
     assert checks(report)["revocation"] is False
     assert api(token).status_code == 401
     assert introspect(token, service_client)["active"] is False
-    record = IssuedToken.objects.get()
+    assert report["status"] == "revoked" and not AccessToken.objects.exists()
+    record = RevokedToken.objects.get()
     assert LogEntry.objects.filter(object_id=str(record.pk), action_flag=CHANGE).exists()
     assert "token.revoked_by_staff" in {getattr(r, "event", "") for r in caplog.records}
     assert_not_logged(caplog, token)
@@ -117,3 +133,19 @@ def test_a_forged_token_cannot_be_revoked(admin_client, token, api):
     _, html = inspect(admin_client, f"{head}.{body}.{signature[:-4]}AAAA", revoke="1")
     assert "Not revoked: The access token&#x27;s signature is invalid." in html
     assert api(token).status_code == 200
+
+
+def test_a_token_the_hub_has_no_row_of_is_revoked_by_its_record(admin_client, token, api):
+    with connection.cursor() as cursor:  # behind the receiver's back, as a lost row would be
+        cursor.execute(f"DELETE FROM {AccessToken._meta.db_table}")  # noqa: S608
+    assert inspect(admin_client, token)[0]["status"] == "unknown"
+    report, _ = inspect(admin_client, token, revoke="1")
+    assert report["status"] == "revoked" and report["reason"] == "The access token was revoked."
+    claims = jwt.decode(token, options={"verify_signature": False})
+    record = RevokedToken.objects.get()
+    assert (record.jti, record.client_id, int(record.expires_at.timestamp())) == (
+        claims["jti"],
+        claims["client_id"],
+        claims["exp"],
+    )
+    assert api(token).status_code == 401

@@ -7,8 +7,10 @@ import logging
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt.models import IssuedToken, SigningKey
+from oauth_jwt import records
+from oauth_jwt.models import RevokedToken, SigningKey
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import client_credentials_token
 
@@ -50,7 +52,8 @@ def test_rotate_makes_a_new_signing_key_and_old_tokens_stay_valid(admin_client, 
     assert new.pk != old.pk and old.state == SigningKey.State.RETIRED and old.publish_until is not None
     assert {old.kid, new.kid} <= published_kids(client)
     assert api(token).status_code == 200
-    assert client_credentials_token(client, service_client) and IssuedToken.objects.latest("pk").kid == new.kid
+    assert client_credentials_token(client, service_client)
+    assert records.of(get_access_token_model().objects.latest("pk")).key_pk == new.pk
     assert LogEntry.objects.filter(object_id=str(old.pk), action_flag=CHANGE).exists()
     assert LogEntry.objects.filter(object_id=str(new.pk), action_flag=ADDITION).exists()
     assert [r.kid for r in caplog.records if getattr(r, "event", "") == "key.rotated"] == [new.kid]
@@ -79,9 +82,12 @@ def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
     caplog.set_level(logging.INFO)
     key = active_key()
     token = client_credentials_token(client, service_client)["access_token"]
+    client_credentials_token(client, service_client)
     confirm = action(admin_client, KEYS, "revoke", [key.pk])
     assert confirm.status_code == 200
-    assert "every token it signed stops validating immediately" in confirm.content.decode()
+    html = confirm.content.decode()
+    assert "every token it signed stops validating immediately" in html
+    assert "2 live access tokens it signed are revoked with it." in html
     key.refresh_from_db()
     assert key.state == SigningKey.State.ACTIVE and api(token).status_code == 200
 
@@ -91,9 +97,23 @@ def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
     assert key.kid not in published_kids(client)
     assert api(token).status_code == 401
     assert introspect(token, service_client)["active"] is False
-    assert IssuedToken.objects.get(kid=key.kid).revoked_at is not None
+    assert RevokedToken.objects.filter(kid=key.kid).count() == 2
+    assert not get_access_token_model().objects.exists()
     assert active_key().kid != key.kid
     assert client_credentials_token(client, service_client)  # the new key signs
     assert LogEntry.objects.filter(object_id=str(key.pk), action_flag=CHANGE).exists()
-    assert "key.revoked_by_staff" in {getattr(r, "event", "") for r in caplog.records}
+    events = [r for r in caplog.records if getattr(r, "event", "") == "key.revoked_by_staff"]
+    assert [(r.kid, r.tokens) for r in events] == [(key.kid, 2)]
     assert_not_logged(caplog, token)
+
+
+def test_revoking_a_key_leaves_the_tokens_other_keys_signed(admin_client, client, service_client, api):
+    old = active_key()
+    by_old = client_credentials_token(client, service_client)["access_token"]
+    action(admin_client, KEYS, "rotate", [old.pk])
+    by_new = client_credentials_token(client, service_client)["access_token"]
+    confirm = action(admin_client, KEYS, "revoke", [old.pk])
+    assert "1 live access token it signed is revoked with it." in confirm.content.decode()
+    action(admin_client, KEYS, "revoke", [old.pk], post="yes")
+    assert api(by_old).status_code == 401 and api(by_new).status_code == 200
+    assert [records.of(row).key_pk for row in get_access_token_model().objects.all()] == [active_key().pk]

@@ -1,25 +1,31 @@
-"""Access tokens, refresh tokens, grants and ID tokens in the admin."""
+"""Access tokens (live and expired in DOT's table, revoked ones listed apart), refresh
+tokens, grants and ID tokens in the admin."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from datetime import timedelta
+from html import unescape
 
+import jwt
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import connection
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
 
-from oauth_jwt.models import IssuedToken
+from oauth_jwt import records
+from oauth_jwt.models import RevokedToken
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import REDIRECT_URI, client_credentials_token, code_flow_token, pkce_pair, redirect_params, refresh
 
 pytestmark = pytest.mark.django_db
 
-TOKENS = "/admin/oauth_jwt/issuedtoken/"
-DOT_TOKENS = "/admin/oauth2_provider/accesstoken/"
+TOKENS = "/admin/oauth2_provider/accesstoken/"
+REVOKED = "/admin/oauth_jwt/revokedtoken/"
 REFRESH_TOKENS = "/admin/oauth2_provider/refreshtoken/"
+AccessToken = get_access_token_model()
 
 
 def listed(response) -> list:
@@ -27,8 +33,17 @@ def listed(response) -> list:
     return list(response.context["cl"].result_list)
 
 
+def jti_of(obj) -> str:
+    return obj.jti if isinstance(obj, RevokedToken) else records.of(obj).jti
+
+
 def jtis(response) -> set[str]:
-    return {record.jti for record in listed(response)}
+    return {jti_of(obj) for obj in listed(response)}
+
+
+def shown_json(html: str) -> list:
+    """The decoded header and claims on a detail page."""
+    return [json.loads(unescape(block)) for block in re.findall(r"<pre>(.*?)</pre>", html, re.S)]
 
 
 def assert_refused_everywhere(api, introspect, token: str, as_client) -> None:
@@ -36,83 +51,135 @@ def assert_refused_everywhere(api, introspect, token: str, as_client) -> None:
     assert introspect(token, as_client)["active"] is False
 
 
-def test_the_list_shows_every_token_with_its_status_and_filters(admin_client, client, user, web_client, service_client):
-    person = code_flow_token(client, user, web_client)["access_token"]
-    service = client_credentials_token(client, service_client)["access_token"]
-    old = client_credentials_token(client, service_client)["access_token"]
-    by_user = IssuedToken.objects.get(subject=str(user.pk))
-    expired = IssuedToken.objects.filter(client_id=service_client.client_id).order_by("-pk").first()
-    expired.expires_at = timezone.now() - timedelta(minutes=1)
-    expired.save()
-    revoked = IssuedToken.objects.filter(client_id=service_client.client_id).order_by("pk").first()
-    revoked.revoked_at = timezone.now()
-    revoked.save()
+@pytest.fixture
+def three_tokens(client, user, web_client, service_client):
+    """A person's live token, a client's expired one, and a client's revoked one."""
+    tokens = {
+        "person": code_flow_token(client, user, web_client)["access_token"],
+        "expired": client_credentials_token(client, service_client)["access_token"],
+        "revoked": client_credentials_token(client, service_client)["access_token"],
+    }
+    person, expired, revoked = AccessToken.objects.order_by("pk")
+    AccessToken.objects.filter(pk=expired.pk).update(expires=timezone.now() - timedelta(minutes=1))
+    revoked.revoke()
+    return tokens, {"person": jti_of(person), "expired": jti_of(expired), "revoked": jti_of(revoked)}
 
+
+def test_the_lists_show_every_token_with_its_status_and_filter(admin_client, user, service_client, three_tokens):
+    raws, jti = three_tokens
     response = admin_client.get(TOKENS)
     html = response.content.decode()
-    for header in ("JWT id", "Subject", "Client id", "Scope", "Issued", "Expires", "Status"):
+    for header in ("JWT id", "Subject", "Client", "Scope", "Created", "Expires", "Status"):
         assert header.lower() in html.lower()
-    for raw in (person, service, old):
-        assert raw not in html
-    assert ">alice<" in html  # the subject shown as the person, not only an id
-    assert len(listed(response)) == 3
-    assert jtis(admin_client.get(TOKENS, {"status": "active"})) == {by_user.jti}
-    assert jtis(admin_client.get(TOKENS, {"status": "expired"})) == {expired.jti}
-    assert jtis(admin_client.get(TOKENS, {"status": "revoked"})) == {revoked.jti}
-    assert jtis(admin_client.get(TOKENS, {"client_id": service_client.client_id})) == {expired.jti, revoked.jti}
-    assert jtis(admin_client.get(TOKENS, {"user": str(user.pk)})) == {by_user.jti}
-    assert jtis(admin_client.get(TOKENS, {"q": by_user.jti})) == {by_user.jti}
+    assert ">alice<" in html and f"client {service_client.client_id}" in html
+    assert jtis(response) == {jti["person"], jti["expired"]}
+    revoked = admin_client.get(REVOKED)
+    assert jtis(revoked) == {jti["revoked"]}
+    for page in (html, revoked.content.decode()):
+        assert all(raw not in page for raw in raws.values())
+
+    assert jtis(admin_client.get(TOKENS, {"status": "active"})) == {jti["person"]}
+    assert jtis(admin_client.get(TOKENS, {"status": "expired"})) == {jti["expired"]}
+    assert jtis(admin_client.get(TOKENS, {"status": "revoked"})) == set()
+    assert jtis(admin_client.get(TOKENS, {"application__id__exact": service_client.app.pk})) == {jti["expired"]}
+    assert jtis(admin_client.get(TOKENS, {"user__id__exact": user.pk})) == {jti["person"]}
+    assert jtis(admin_client.get(TOKENS, {"q": jti["expired"]})) == {jti["expired"]}
+    assert jtis(admin_client.get(TOKENS, {"q": jti["expired"][:8]})) == set()  # the whole jti, not a prefix
+    assert jtis(admin_client.get(TOKENS, {"q": "alice"})) == {jti["person"]}
+
+    assert jtis(admin_client.get(REVOKED, {"status": "revoked"})) == {jti["revoked"]}
+    assert jtis(admin_client.get(REVOKED, {"status": "active"})) == set()
+    assert jtis(admin_client.get(REVOKED, {"client_id": service_client.client_id})) == {jti["revoked"]}
+    assert jtis(admin_client.get(REVOKED, {"q": jti["revoked"]})) == {jti["revoked"]}
+    AccessToken.objects.get(user=user).revoke()
+    assert jtis(admin_client.get(REVOKED, {"user": str(user.pk)})) == {jti["person"]}
 
 
-def test_the_detail_shows_decoded_header_and_claims_never_the_token(admin_client, service_client):
-    token = client_credentials_token(admin_client, service_client)["access_token"]
-    record = IssuedToken.objects.get()
-    page = admin_client.get(f"{TOKENS}{record.pk}/change/")
+def status_links(response) -> dict[str, str]:
+    """The status filter's choices as rendered: label -> href."""
+    block = re.search(r'data-filter-title="status".*?</details>', response.content.decode(), re.S).group(0)
+    return {label: unescape(href) for href, label in re.findall(r'<a href="([^"]*)">([^<]*)</a>', block)}
+
+
+def test_one_status_filter_links_the_two_lists(admin_client, three_tokens):
+    _, jti = three_tokens
+    live = status_links(admin_client.get(TOKENS))
+    assert live == {
+        "All": "?",
+        "active": "?status=active",
+        "expired": "?status=expired",
+        "revoked": REVOKED + "?status=revoked",
+    }
+    assert jtis(admin_client.get(live["revoked"])) == {jti["revoked"]}
+
+    revoked = admin_client.get(REVOKED)
+    links = status_links(revoked)
+    assert links == {
+        "active": TOKENS + "?status=active",
+        "expired": TOKENS + "?status=expired",
+        "revoked": "?status=revoked",
+    }
+    assert '<li class="selected">\n    <a href="?status=revoked">' in revoked.content.decode()
+    assert jtis(admin_client.get(links["active"])) == {jti["person"]}
+    assert jtis(admin_client.get(links["expired"])) == {jti["expired"]}
+    for url in (TOKENS, REVOKED):
+        assert admin_client.get(url, {"_facets": "True"}).status_code == 200
+
+
+def test_the_details_show_decoded_header_and_claims_never_the_token(admin_client, client, user, web_client):
+    token = code_flow_token(client, user, web_client)["access_token"]
+    sent_header, sent = jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+    row = AccessToken.objects.get()
+    page = admin_client.get(f"{TOKENS}{row.pk}/change/")
     html = page.content.decode()
-    assert page.status_code == 200
+    assert page.status_code == 200 and 'name="_save"' not in html  # read-only
+    assert token not in html and row.token_checksum not in html
+    header, claims = shown_json(html)
+    assert header == {"alg": sent_header["alg"], "kid": sent_header["kid"], "typ": "at+jwt"}
+    assert "auth_time" in sent and abs(claims.pop("iat") - sent.pop("iat")) <= 1
+    assert claims == sent
+
+    row.revoke()
+    record = RevokedToken.objects.get()
+    page = admin_client.get(f"{REVOKED}{record.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'name="_save"' not in html
     assert token not in html and record.token_checksum not in html
-    assert "&quot;typ&quot;: &quot;at+jwt&quot;" in html and f"&quot;kid&quot;: &quot;{record.kid}&quot;" in html
-    assert f"&quot;jti&quot;: &quot;{record.jti}&quot;" in html
-    assert f"&quot;exp&quot;: {int(record.expires_at.timestamp())}" in html
-    assert 'name="_save"' not in html  # read-only
+    assert shown_json(html) == [header, {**claims, "iat": int(record.issued_at.timestamp())}]
+    assert admin_client.get(REVOKED + "add/").status_code == 403
+    assert admin_client.post(f"{REVOKED}{record.pk}/delete/", {"post": "yes"}).status_code == 403
 
 
 def test_revoking_from_the_list_is_effective_at_once(admin_client, service_client, api, introspect, caplog):
     caplog.set_level(logging.INFO)
     token = client_credentials_token(admin_client, service_client)["access_token"]
     assert api(token).status_code == 200
-    record = IssuedToken.objects.get()
-    response = action(admin_client, TOKENS, "revoke", [record.pk], follow=True)
+    row = AccessToken.objects.get()
+    jti = jti_of(row)
+    assert admin_client.get(TOKENS + "add/").status_code == 403
+    response = action(admin_client, TOKENS, "revoke_tokens", [row.pk], follow=True)
     assert "Revoked 1 access token" in response.content.decode()
     assert_refused_everywhere(api, introspect, token, service_client)
-    record.refresh_from_db()
-    assert record.revoked_at is not None
-    assert jtis(admin_client.get(TOKENS, {"status": "revoked"})) == {record.jti}
+    assert not AccessToken.objects.exists()
+    record = RevokedToken.objects.get(jti=jti)
+    assert jtis(admin_client.get(REVOKED)) == {jti}
     assert LogEntry.objects.filter(object_id=str(record.pk), action_flag=CHANGE).exists()
-    assert {"token.revoked", "token.revoked_by_staff"} <= {getattr(r, "event", "") for r in caplog.records}
+    events = [r for r in caplog.records if getattr(r, "event", "").startswith("token.revoked")]
+    assert {(r.event, r.jti) for r in events} == {("token.revoked", jti), ("token.revoked_by_staff", jti)}
     assert_not_logged(caplog, token)
 
 
-def test_a_token_whose_row_is_gone_is_still_revoked(admin_client, service_client, api, introspect):
-    token = client_credentials_token(admin_client, service_client)["access_token"]
-    with connection.cursor() as cursor:  # behind the receiver's back
-        cursor.execute(f"DELETE FROM {get_access_token_model()._meta.db_table}")  # noqa: S608
-    record = IssuedToken.objects.get()
-    action(admin_client, TOKENS, "revoke", [record.pk])
-    record.refresh_from_db()
-    assert record.revoked_at is not None
-    assert api(token).status_code == 401
-
-
-def test_dot_access_token_admin_shows_jti_and_revokes(admin_client, service_client, api, introspect):
-    token = client_credentials_token(admin_client, service_client)["access_token"]
-    row = get_access_token_model().objects.get()
-    response = admin_client.get(DOT_TOKENS)
-    assert IssuedToken.objects.get().jti in response.content.decode()
-    assert admin_client.get(DOT_TOKENS + "add/").status_code == 403
-    action(admin_client, DOT_TOKENS, "revoke_tokens", [row.pk])
-    assert_refused_everywhere(api, introspect, token, service_client)
-    assert LogEntry.objects.filter(object_id=str(row.pk), action_flag=CHANGE).exists()
+def test_revoking_an_access_token_revokes_the_refresh_token_it_came_with(
+    admin_client, client, user, web_client, service_client
+):
+    body = code_flow_token(client, user, web_client)
+    client_credentials_token(client, service_client)
+    expired = AccessToken.objects.get(user__isnull=True)
+    AccessToken.objects.filter(pk=expired.pk).update(expires=timezone.now() - timedelta(minutes=1))
+    response = action(admin_client, TOKENS, "revoke_tokens", AccessToken.objects.values_list("pk", flat=True), True)
+    assert "Revoked 1 access token" in response.content.decode()  # the expired one is left to expire
+    assert list(AccessToken.objects.all()) == [expired]
+    assert refresh(client, web_client, body["refresh_token"]).status_code == 400
 
 
 def test_revoking_a_refresh_token_revokes_its_family_and_access_tokens(
