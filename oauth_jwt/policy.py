@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db.models import Max
 from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
-from .request_memo import applications_with_profile, client_profile, remember_profile
+from .request_memo import client_profile, load_application, remember_profile
 
 
 def _profile(client_id: str | None):
@@ -65,7 +65,7 @@ class ClientPolicyMixin:
     """Validator mixin: a client asks only for the scopes its profile allows.
 
     It also loads the client's profile in the same query as the client itself
-    (``request_memo.applications_with_profile``), so that the policy costs no round trip of its own.
+    (``request_memo.load_application``), so that the policy costs no round trip of its own.
     """
 
     def _load_application(self, client_id, request):
@@ -73,7 +73,7 @@ class ClientPolicyMixin:
 
         if not request.client and client_id and not cimd.is_cimd_client_id(client_id):
             try:
-                request.client = applications_with_profile().filter(client_id=client_id).first()
+                request.client = load_application(client_id)
             except ValueError:  # a NUL byte, which PostgreSQL refuses; DOT's answer below
                 request.client = None
             if request.client is not None:

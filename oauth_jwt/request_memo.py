@@ -2,7 +2,7 @@
 
 - ``ClientProfile``: a token request consults the client's profile several times
   (allowed scopes, allowed resources, access-token lifetime). The validator loads it in
-  the same query as DOT's ``Application`` (``applications_with_profile``), and it is read from here.
+  the same query as DOT's ``Application`` (``load_application``), and it is read from here.
 - The ``AccessToken`` row the request just created: DOT's token view reads it back from
   the database after the response is built, only to announce it with
   ``app_authorized``; ``views.clientauth`` takes it from here.
@@ -14,6 +14,7 @@ calls) nothing is remembered, so an edit is always seen by the next request.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from django.core.signals import request_finished, request_started
 
 _local = threading.local()
-# The annotation ``applications_with_profile`` adds to an Application row.
+# The annotation ``load_application`` adds to an Application row.
 _ANNOTATION = "oauth_jwt_profile"
 _MISSING = object()
 
@@ -44,31 +45,50 @@ def client_profile(client_id: str | None) -> Any:
     return memo[client_id]
 
 
-def applications_with_profile():
-    """DOT's Applications, each with its ``ClientProfile`` fetched in the same query
-    (one subquery on the profile's unique ``client_id``): one round trip to the database
-    instead of two on every token request. Built once: resolving the annotation costs
-    more than running the query."""
-    global _with_profile
-    if _with_profile is None:
-        from django.db.models import F, JSONField, OuterRef, Subquery
-        from django.db.models.functions import JSONObject
-        from oauth2_provider.models import get_application_model
+def load_application(client_id: str):
+    """DOT's ``Application`` with ``client_id``, or ``None``, with its ``ClientProfile``
+    fetched in the same query (a subquery on the profile's unique ``client_id``): one
+    round trip to the database instead of two on every token request.
 
-        from .models import ClientProfile
+    Django compiles that query once per database (``_application_query``); building
+    and compiling it anew cost more than the query itself on every token request.
+    """
+    from django.db import router
+    from oauth2_provider.models import get_application_model
 
-        fields = {field.attname: F(field.attname) for field in ClientProfile._meta.concrete_fields}
-        profile = ClientProfile.objects.filter(client_id=OuterRef("client_id")).values(data=JSONObject(**fields))
-        annotation = Subquery(profile[:1], output_field=JSONField())
-        _with_profile = get_application_model().objects.annotate(**{_ANNOTATION: annotation})
-    return _with_profile
+    model = get_application_model()
+    alias = router.db_for_read(model)
+    sql, params, position = _application_query(alias)
+    params = [*params[:position], client_id, *params[position + 1 :]]
+    return next(iter(model.objects.db_manager(alias).raw(sql, params)), None)
 
 
-_with_profile = None
+_PLACEHOLDER = "oauth_jwt:client_id"
+
+
+@functools.cache
+def _application_query(alias: str) -> tuple[str, tuple, int]:
+    """The SQL and parameters of the query, and where ``client_id`` goes in them."""
+    from django.db.models import F, JSONField, OuterRef, Subquery
+    from django.db.models.functions import JSONObject
+    from oauth2_provider.models import get_application_model
+
+    from .models import ClientProfile
+
+    fields = {field.attname: F(field.attname) for field in ClientProfile._meta.concrete_fields}
+    profile = ClientProfile.objects.filter(client_id=OuterRef("client_id")).values(data=JSONObject(**fields))
+    queryset = (
+        get_application_model()
+        .objects.using(alias)
+        .annotate(**{_ANNOTATION: Subquery(profile[:1], output_field=JSONField())})
+        .filter(client_id=_PLACEHOLDER)
+    )
+    sql, params = queryset.query.get_compiler(alias).as_sql()
+    return sql, tuple(params), list(params).index(_PLACEHOLDER)
 
 
 def remember_profile(application) -> None:
-    """Remember the profile ``applications_with_profile`` loaded beside ``application``."""
+    """Remember the profile ``load_application`` loaded beside ``application``."""
     memo = _memo("profiles")
     data = getattr(application, _ANNOTATION, _MISSING)
     if memo is None or data is _MISSING:
@@ -76,13 +96,15 @@ def remember_profile(application) -> None:
     memo[application.client_id] = None if data is None else _profile_from_json(data)
 
 
-def _profile_from_json(data: dict) -> Any:
+def _profile_from_json(data: dict | str) -> Any:
     """A ``ClientProfile`` instance from the JSON object the database built. SQLite
-    hands nested JSON columns back as text and booleans as integers."""
+    hands it back as text, its nested JSON columns too, and booleans as integers."""
     from django.db import models
 
     from .models import ClientProfile
 
+    if isinstance(data, str):
+        data = json.loads(data)
     names, values = [], []
     for field in ClientProfile._meta.concrete_fields:
         value = data.get(field.attname)
