@@ -41,6 +41,17 @@ def default_audience(client_id: str | None) -> str:
     return jwt_settings.DEFAULT_AUDIENCE
 
 
+def of_row(access_token) -> list[str]:
+    """The ``aud`` of the JWT behind DOT's ``AccessToken`` row: its resources, or, when
+    the client asked for none, its default audience, which the row leaves out
+    (``JWTOAuth2Validator._set_token_value``) to stay as small as DOT's."""
+    if access_token.resource:
+        return list(access_token.resource)
+    client_id = access_token.application.client_id if access_token.application_id else None
+    fallback = default_audience(client_id)
+    return [fallback] if fallback else []
+
+
 class AudienceMixin:
     """Validator mixin: resources are checked against the client's allowance, and a
     request without one is given the client's default audience."""

@@ -90,7 +90,7 @@ def revoke_access_token(access_token) -> None:
     than on commit: if that transaction rolls back, the token stays refused, which errs
     on the safe side (and DOT's revocations do not roll back in practice).
     """
-    from . import records
+    from . import audience, records
     from .models import RevokedToken, SigningKey
 
     record = records.of(access_token)
@@ -104,7 +104,7 @@ def revoke_access_token(access_token) -> None:
             "kid": SigningKey.objects.filter(pk=record.key_pk).values_list("kid", flat=True).first() or "",
             "subject": str(access_token.user_id) if access_token.user_id else client_id,
             "client_id": client_id,
-            "audience": list(access_token.resource or []),
+            "audience": audience.of_row(access_token),
             "scope": access_token.scope,
             "issued_at": access_token.created,
             "expires_at": access_token.expires,

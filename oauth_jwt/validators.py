@@ -13,7 +13,7 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from . import keys, request_memo, tokens
-from .audience import AudienceMixin
+from .audience import AudienceMixin, default_audience
 from .bearer import authenticate_token
 from .conf import jwt_settings
 from .exceptions import InvalidToken
@@ -72,11 +72,15 @@ class JWTOAuth2Validator(
 
     def _set_token_value(self, token_instance, raw_token):
         """DOT keeps only the checksum of a token; for a JWT this hub minted, the blank
-        ``token`` column holds its record instead (``records``)."""
+        ``token`` column holds its record instead (``records``), and the row keeps the
+        resources only when they are not the client's default audience."""
         super()._set_token_value(token_instance, raw_token)
         minted = tokens.minted(raw_token)
         if minted is not None and isinstance(token_instance, get_access_token_model()):
             token_instance.token = minted.record.encode()
+            # The client's default audience is implied (audience.of_row): not stored.
+            if list(token_instance.resource or []) == [default_audience(minted.claims["client_id"])]:
+                token_instance.resource = []
 
     # --- ID tokens come from the same key store --------------------------------------------
 

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt import records
+from oauth_jwt import audience, records
 from oauth_jwt.models import ClientProfile, SigningKey
 
 from .conftest import (
@@ -136,7 +136,8 @@ def test_dot_keeps_its_row_with_the_jwt_record_in_it(client, service_client):
     assert SigningKey.objects.get(pk=record.key_pk).kid == header["kid"]
     assert body["access_token"] not in row.token and len(row.token) < 30  # DOT's opaque tokens are 30
     assert int(row.expires.timestamp()) == claims["exp"]
-    assert row.resource == [AUDIENCE]
+    assert row.resource == []  # the default audience is implied, not stored
+    assert audience.of_row(row) == [AUDIENCE]
     assert get_refresh_token_model().objects.count() == 0
 
 
@@ -156,6 +157,7 @@ def test_a_row_saved_again_keeps_its_checksum_and_record(client, service_client)
 
 def test_resource_indicator_becomes_the_audience(client, service_client):
     body = client_credentials_token(client, service_client, resource="https://reports.example.com/")
+    assert get_access_token_model().objects.get().resource == ["https://reports.example.com/"]
     _, claims = verify_independently(client, body["access_token"])
     assert claims["aud"] == "https://reports.example.com/"
 

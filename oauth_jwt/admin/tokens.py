@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_access_token_model, revoke_access_token
 
-from .. import records
+from .. import audience, records
 from ..conf import jwt_settings
 from ..models import RevokedToken, SigningKey
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, ReadOnlyMixin
@@ -60,7 +60,7 @@ class Facts:
             kid=key.kid if key else "",
             subject=str(row.user_id) if row.user_id else client_id,
             client_id=client_id,
-            audience=list(row.resource or []),
+            audience=audience.of_row(row),
             scope=row.scope,
             issued_at=row.created,
             expires_at=row.expires,

@@ -114,3 +114,21 @@ def test_only_post_with_a_token(client, service_client):
 def test_metadata_advertises_this_endpoint(client, db):
     metadata = client.get("/.well-known/oauth-authorization-server").json()
     assert metadata["introspection_endpoint"].endswith("/o/introspect/")
+
+
+def test_a_token_for_the_clients_default_audience_stays_active_when_that_default_changes(client, service_client):
+    """The row leaves a client's default audience out; introspection does not need it."""
+    profile = ClientProfile.objects.create(client_id=service_client.client_id, default_audience=RS_AUDIENCE)
+    token = client_credentials_token(client, service_client)["access_token"]
+    assert jwt.decode(token, options={"verify_signature": False})["aud"] == RS_AUDIENCE
+    profile.default_audience = "https://elsewhere.example.test/"
+    profile.save()
+    body = introspect(client, service_client, token).json()
+    assert body["active"] is True and body["aud"] == RS_AUDIENCE
+
+
+def test_a_forged_token_whose_checksum_is_unknown_is_inactive(client, service_client):
+    token = client_credentials_token(client, service_client)["access_token"]
+    header, payload, signature = token.split(".")
+    assert introspect(client, service_client, f"{header}.{payload}.{signature[:-4]}AAAA").json() == {"active": False}
+    assert introspect(client, service_client, "not.a-jwt").json() == {"active": False}
