@@ -8,6 +8,7 @@ rotated in another process is picked up without a database query per request.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import logging
@@ -208,6 +209,7 @@ def invalidate_cache() -> None:
     global _snapshot
     _snapshot = _Snapshot()
     verified_cache.clear()
+    kid_of.cache_clear()
 
 
 def _load() -> _Snapshot:
@@ -243,6 +245,13 @@ def signing_key() -> PrivateKey:
         invalidate_cache()
         snap = _current()
     return snap.active
+
+
+@functools.lru_cache(maxsize=64)
+def kid_of(pk: int) -> str:
+    """The ``kid`` of a ``SigningKey`` row, as named by a token's record (a key's kid
+    never changes; "" for a key that does not exist)."""
+    return SigningKey.objects.filter(pk=pk).values_list("kid", flat=True).first() or ""
 
 
 def public_key(kid: str) -> PublicKey | None:

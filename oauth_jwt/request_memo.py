@@ -3,6 +3,8 @@
 - ``ClientProfile``: a token request consults the client's profile several times
   (allowed scopes, allowed resources, access-token lifetime). The validator loads it in
   the same query as DOT's ``Application`` (``load_application``), and it is read from here.
+- The client id of an application by primary key, for the revocation records a
+  refresh writes (``revocation.revoke_access_token``).
 - The ``AccessToken`` row the request just created: DOT's token view reads it back from
   the database after the response is built, only to announce it with
   ``app_authorized``; ``views.clientauth`` takes it from here.
@@ -88,12 +90,20 @@ def _application_query(alias: str) -> tuple[str, tuple, int]:
 
 
 def remember_profile(application) -> None:
-    """Remember the profile ``load_application`` loaded beside ``application``."""
+    """Remember the profile ``load_application`` loaded beside ``application``, and the
+    application's client id by primary key."""
     memo = _memo("profiles")
     data = getattr(application, _ANNOTATION, _MISSING)
     if memo is None or data is _MISSING:
         return
     memo[application.client_id] = None if data is None else _profile_from_json(data)
+    _local.client_ids[application.pk] = application.client_id
+
+
+def client_id(application_pk: int | None) -> str | None:
+    """The client id of an application this request loaded, else ``None``."""
+    memo = _memo("client_ids")
+    return None if memo is None or application_pk is None else memo.get(application_pk)
 
 
 def _profile_from_json(data: dict | str) -> Any:
@@ -131,11 +141,13 @@ def access_token(token_checksum: str) -> Any:
 
 def _start(**kwargs: Any) -> None:
     _local.profiles = {}
+    _local.client_ids = {}
     _local.access_tokens = {}
 
 
 def _finish(**kwargs: Any) -> None:
     _local.profiles = None
+    _local.client_ids = None
     _local.access_tokens = None
 
 

@@ -90,30 +90,35 @@ def revoke_access_token(access_token) -> None:
     than on commit: if that transaction rolls back, the token stays refused, which errs
     on the safe side (and DOT's revocations do not roll back in practice).
     """
-    from . import audience, records
-    from .models import RevokedToken, SigningKey
+    from . import audience, keys, records, request_memo
+    from .models import RevokedToken
 
     record = records.of(access_token)
     if record is None or access_token.expires <= timezone.now():
         return
-    client_id = access_token.application.client_id if access_token.application_id else ""
-    _, created = RevokedToken.objects.get_or_create(
-        token_checksum=access_token.token_checksum,
-        defaults={
-            "jti": record.jti,
-            "kid": SigningKey.objects.filter(pk=record.key_pk).values_list("kid", flat=True).first() or "",
-            "subject": str(access_token.user_id) if access_token.user_id else client_id,
-            "client_id": client_id,
-            "audience": audience.of_row(access_token),
-            "scope": access_token.scope,
-            "issued_at": access_token.created,
-            "expires_at": access_token.expires,
-            "auth_time": _datetime(record.auth_time),
-        },
+    client_id = request_memo.client_id(access_token.application_id)
+    if client_id is None:
+        client_id = access_token.application.client_id if access_token.application_id else ""
+    # One INSERT, no lookup first: a token already recorded (revoked twice) is left as is.
+    RevokedToken.objects.bulk_create(
+        [
+            RevokedToken(
+                jti=record.jti,
+                token_checksum=access_token.token_checksum,
+                kid=keys.kid_of(record.key_pk),
+                subject=str(access_token.user_id) if access_token.user_id else client_id,
+                client_id=client_id,
+                audience=audience.of_row(access_token),
+                scope=access_token.scope,
+                issued_at=access_token.created,
+                expires_at=access_token.expires,
+                auth_time=_datetime(record.auth_time),
+            )
+        ],
+        ignore_conflicts=True,
     )
     deny(record.jti, access_token.expires)
-    if created:
-        logger.info("access token revoked", extra={"event": "token.revoked", "jti": record.jti, "client_id": client_id})
+    logger.info("access token revoked", extra={"event": "token.revoked", "jti": record.jti, "client_id": client_id})
 
 
 def _datetime(timestamp: int | None) -> datetime | None:
