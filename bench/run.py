@@ -7,8 +7,8 @@
 Servers are gunicorn (sync workers) on 127.0.0.1 with authhub's production settings
 (``bench.settings``: DEBUG off, everything from the environment) or plain DOT
 (``bench.plain_dot.settings``); wrk drives them from a second process. PostgreSQL is
-``postgres@127.0.0.1:5432`` (databases ``bench_jwt``, ``bench_jwtes`` and ``bench_dot``
-are recreated),
+``postgres@127.0.0.1:5432`` (databases ``bench_jwt``, ``bench_jwtes``, ``bench_dot``,
+``bench_jwtbig`` and ``bench_dotbig`` are recreated),
 Redis ``127.0.0.1:6379`` db ``--redis-db`` (keys under a prefix of the run's own).
 """
 
@@ -70,7 +70,8 @@ class Bench:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def reset_databases(self, db: str) -> None:
-        for project, settings in (("jwt", JWT_SETTINGS), ("jwtes", JWT_SETTINGS), ("dot", DOT_SETTINGS)):
+        projects = (("jwt", JWT_SETTINGS), ("jwtes", JWT_SETTINGS), ("dot", DOT_SETTINGS))
+        for project, settings in (*projects, ("jwtbig", JWT_SETTINGS), ("dotbig", DOT_SETTINGS)):
             if db == "sqlite":
                 for suffix in ("", "-wal", "-shm"):
                     (self.work / f"{project}.sqlite3{suffix}").unlink(missing_ok=True)
@@ -129,38 +130,61 @@ class Bench:
         r: dict = {}
         self.reset_databases(db)
         jenv, denv, esenv = self.env(db, "jwt"), self.env(db, "dot"), self.env(db, "jwtes")
+        jbig, dbig = self.env(db, "jwtbig"), self.env(db, "dotbig")
         # A key prefix of this run's own: concurrent runs never see each other's entries.
         prefix = f"bench{os.getpid()}{db}"
-        jenv_redis = self.env(db, "jwt", f"redis://127.0.0.1:6379/{self.args.redis_db}?key_prefix={prefix}")
+        redis = f"redis://127.0.0.1:6379/{self.args.redis_db}?key_prefix={prefix}"
+        jenv_redis, jbig_redis = self.env(db, "jwt", redis), self.env(db, "jwtbig", redis + "big")
         jwt_setup = self.django(JWT_SETTINGS, jenv, "setup", "--algorithm", "RS256")
         dot_setup = self.django(DOT_SETTINGS, denv, "setup")
         es = self.django(JWT_SETTINGS, esenv, "setup", "--algorithm", "ES256")["clients"]
+        jbs = self.django(JWT_SETTINGS, jbig, "setup", "--algorithm", "RS256")["clients"]
+        dbs = self.django(DOT_SETTINGS, dbig, "setup")["clients"]
         r["hasher_jwt"], r["hasher_dot"] = jwt_setup["hasher"], dot_setup["hasher"]
         js, ds = jwt_setup["clients"], dot_setup["clients"]
         w = self.args.workers
         servers = []
         try:
-            for settings, env in ((DOT_SETTINGS, denv), (JWT_SETTINGS, jenv), (JWT_SETTINGS, jenv_redis)):
+            for settings, env in (
+                (DOT_SETTINGS, denv),
+                (JWT_SETTINGS, jenv),
+                (JWT_SETTINGS, jenv_redis),
+                (JWT_SETTINGS, esenv),
+                (DOT_SETTINGS, dbig),
+                (JWT_SETTINGS, jbig),
+                (JWT_SETTINGS, jbig_redis),
+            ):
                 servers.append(Server(settings, env, w, self.log))
-            servers.append(Server(JWT_SETTINGS, esenv, w, self.log))
-            dot, jwt, jwt_redis, jwt_es = servers
-            dot_token = self.token(dot, "bench-plain", ds["bench-plain"])
-            jwt_token = self.token(jwt, "bench-hashed", js["bench-hashed"])
-            redis_token = self.token(jwt_redis, "bench-hashed", js["bench-hashed"])
+            dot, jwt, jwt_redis, jwt_es, dot_big, jwt_big, jwt_big_redis = servers
+            tokens = {
+                "dot": self.token(dot, "bench-plain", ds["bench-plain"]),
+                "jwt": self.token(jwt, "bench-hashed", js["bench-hashed"]),
+                "redis": self.token(jwt_redis, "bench-hashed", js["bench-hashed"]),
+                "dot_big": self.token(dot_big, "bench-plain", dbs["bench-plain"]),
+                "jwt_big": self.token(jwt_big, "bench-hashed", jbs["bench-hashed"]),
+                "redis_big": self.token(jwt_big_redis, "bench-hashed", jbs["bench-hashed"]),
+            }
+            # Two databases per project, one with 1k stored tokens and one with many, so
+            # that both states are measured in the same rounds: "flat" compares figures
+            # taken seconds apart, not minutes apart on a machine whose load drifts.
             sizes = {}
-            for label, rows in (("1k", 1000), ("big", self.big_rows)):
-                r[f"rows_{label}"] = self.django(DOT_SETTINGS, denv, "fill", "--rows", str(rows))["rows"]
-                self.django(JWT_SETTINGS, jenv, "fill", "--rows", str(rows))
-                sizes[label] = (self.django(DOT_SETTINGS, denv, "sizes"), self.django(JWT_SETTINGS, jenv, "sizes"))
-                api = {
-                    f"api_dot_{label}": lambda: self.get(dot, "/api/me", dot_token),
-                    f"api_jwt_{label}": lambda: self.get(jwt, "/api/me", jwt_token),
-                    f"api_redis_{label}": lambda: self.get(jwt_redis, "/api/me", redis_token),
-                }
-                if label == "1k":
-                    api["bare"] = lambda: self.get(jwt, "/bench/bare")
-                self.best_of_rounds(r, api)
+            for label, rows, (d, j) in (("1k", 1000, (denv, jenv)), ("big", self.big_rows, (dbig, jbig))):
+                r[f"rows_{label}"] = self.django(DOT_SETTINGS, d, "fill", "--rows", str(rows))["rows"]
+                self.django(JWT_SETTINGS, j, "fill", "--rows", str(rows))
+                sizes[label] = (self.django(DOT_SETTINGS, d, "sizes"), self.django(JWT_SETTINGS, j, "sizes"))
             r["bytes_dot"], r["bytes_jwt"] = (marginal(sizes["1k"][i], sizes["big"][i]) for i in (0, 1))
+            self.best_of_rounds(
+                r,
+                {
+                    "bare": lambda: self.get(jwt, "/bench/bare"),
+                    "api_dot_1k": lambda: self.get(dot, "/api/me", tokens["dot"]),
+                    "api_jwt_1k": lambda: self.get(jwt, "/api/me", tokens["jwt"]),
+                    "api_redis_1k": lambda: self.get(jwt_redis, "/api/me", tokens["redis"]),
+                    "api_dot_big": lambda: self.get(dot_big, "/api/me", tokens["dot_big"]),
+                    "api_jwt_big": lambda: self.get(jwt_big, "/api/me", tokens["jwt_big"]),
+                    "api_redis_big": lambda: self.get(jwt_big_redis, "/api/me", tokens["redis_big"]),
+                },
+            )
 
             slow = 40 if self.args.quick else 200
             fast = 400 if self.args.quick else 20_000
@@ -218,7 +242,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql", type=lambda s: s.split(","))
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk measurement (default 5)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="stored tokens for the large case")
-    parser.add_argument("--rounds", type=int, default=3, help="round-robin repetitions; each row keeps its best")
+    parser.add_argument("--rounds", type=int, default=4, help="round-robin repetitions; each row keeps its best")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--work-dir", default=str(ROOT / "var" / "bench"), help="SQLite files, logs, results")
