@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql", type=lambda s: s.split(","))
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk measurement (default 5)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="stored tokens for the large case")
-    parser.add_argument("--rounds", type=int, default=4, help="round-robin repetitions; each row keeps its best")
+    parser.add_argument("--rounds", type=int, default=5, help="round-robin repetitions; each row keeps its best")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--work-dir", default=str(ROOT / "var" / "bench"), help="SQLite files, logs, results")
