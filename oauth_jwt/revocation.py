@@ -90,35 +90,41 @@ def revoke_access_token(access_token) -> None:
     than on commit: if that transaction rolls back, the token stays refused, which errs
     on the safe side (and DOT's revocations do not roll back in practice).
     """
-    from . import audience, keys, records, request_memo
+    from . import records, request_memo
+    from .models import RevokedToken
+
+    if records.of(access_token) is None or access_token.expires <= timezone.now():
+        return
+    revoked = record_of(access_token, request_memo.client_id(access_token.application_id))
+    # One INSERT, no lookup first: a token already recorded (revoked twice) is left as is.
+    RevokedToken.objects.bulk_create([revoked], ignore_conflicts=True)
+    deny(revoked.jti, revoked.expires_at)
+    logger.info(
+        "access token revoked", extra={"event": "token.revoked", "jti": revoked.jti, "client_id": revoked.client_id}
+    )
+
+
+def record_of(access_token, client_id: str | None = None):
+    """The (unsaved) ``RevokedToken`` of DOT's ``AccessToken`` row: what the hub knows of
+    its JWT, from the row and its record (``jti`` and ``kid`` blank without one)."""
+    from . import audience, keys, records
     from .models import RevokedToken
 
     record = records.of(access_token)
-    if record is None or access_token.expires <= timezone.now():
-        return
-    client_id = request_memo.client_id(access_token.application_id)
     if client_id is None:
         client_id = access_token.application.client_id if access_token.application_id else ""
-    # One INSERT, no lookup first: a token already recorded (revoked twice) is left as is.
-    RevokedToken.objects.bulk_create(
-        [
-            RevokedToken(
-                jti=record.jti,
-                token_checksum=access_token.token_checksum,
-                kid=keys.kid_of(record.key_pk),
-                subject=str(access_token.user_id) if access_token.user_id else client_id,
-                client_id=client_id,
-                audience=audience.of_row(access_token),
-                scope=access_token.scope,
-                issued_at=access_token.created,
-                expires_at=access_token.expires,
-                auth_time=_datetime(record.auth_time),
-            )
-        ],
-        ignore_conflicts=True,
+    return RevokedToken(
+        jti=record.jti if record else "",
+        token_checksum=access_token.token_checksum,
+        kid=keys.kid_of(record.key_pk) if record else "",
+        subject=str(access_token.user_id) if access_token.user_id else client_id,
+        client_id=client_id,
+        audience=audience.of_row(access_token),
+        scope=access_token.scope,
+        issued_at=access_token.created,
+        expires_at=access_token.expires,
+        auth_time=_datetime(record.auth_time) if record else None,
     )
-    deny(record.jti, access_token.expires)
-    logger.info("access token revoked", extra={"event": "token.revoked", "jti": record.jti, "client_id": client_id})
 
 
 def _datetime(timestamp: int | None) -> datetime | None:

@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_access_token_model, revoke_access_token
 
-from .. import audience, records
+from .. import revocation
 from ..conf import jwt_settings
 from ..models import RevokedToken, SigningKey
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, ReadOnlyMixin
@@ -51,21 +51,7 @@ class Facts:
     @classmethod
     def of_access_token(cls, row) -> Facts:
         """From DOT's row (``created`` is the issue time, to the second or so)."""
-        record = records.of(row)
-        key = SigningKey.objects.filter(pk=record.key_pk).first() if record else None
-        client_id = row.application.client_id if row.application_id else ""
-        return cls(
-            jti=record.jti if record else "",
-            key=key,
-            kid=key.kid if key else "",
-            subject=str(row.user_id) if row.user_id else client_id,
-            client_id=client_id,
-            audience=audience.of_row(row),
-            scope=row.scope,
-            issued_at=row.created,
-            expires_at=row.expires,
-            auth_time=record.auth_time if record else None,
-        )
+        return cls.of_revoked(revocation.record_of(row))
 
     @classmethod
     def of_revoked(cls, row: RevokedToken) -> Facts:
