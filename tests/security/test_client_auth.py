@@ -122,3 +122,13 @@ def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, service_client
     # Someone else behind the same proxy, with another real address, is not affected.
     other = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
     assert form_post(client, *ENDPOINTS["token"], **basic_auth(service_client), **other).status_code == 200
+
+
+@pytest.mark.parametrize("client_id", ["a\x00b", "\x00"])
+def test_a_client_id_with_a_nul_byte_is_an_unknown_client_not_a_server_error(client, client_id):
+    """PostgreSQL refuses NUL in text: the lookup must not reach it."""
+    data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"}
+    response = form_post(client, "/o/token/", data)
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    authorize = client.get("/o/authorize/", {"response_type": "code", "client_id": client_id})
+    assert authorize.status_code == 400
