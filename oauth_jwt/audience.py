@@ -41,13 +41,15 @@ def default_audience(client_id: str | None) -> str:
     return jwt_settings.DEFAULT_AUDIENCE
 
 
-def of_row(access_token) -> list[str]:
+def of_row(access_token, client_id: str | None = None) -> list[str]:
     """The ``aud`` of the JWT behind DOT's ``AccessToken`` row: its resources, or, when
     the client asked for none, its default audience, which the row leaves out
-    (``JWTOAuth2Validator._set_token_value``) to stay as small as DOT's."""
+    (``JWTOAuth2Validator._set_token_value``) to stay as small as DOT's. ``client_id``,
+    when the caller has it, saves reading the row's application."""
     if access_token.resource:
         return list(access_token.resource)
-    client_id = access_token.application.client_id if access_token.application_id else None
+    if client_id is None and access_token.application_id:
+        client_id = access_token.application.client_id
     fallback = default_audience(client_id)
     return [fallback] if fallback else []
 
