@@ -21,13 +21,9 @@ from .conf import jwt_settings
 from .request_memo import client_profile
 
 
-def _profile(client_id: str | None):
-    return client_profile(client_id)
-
-
 def allowed_resources(client_id: str | None) -> frozenset[str] | None:
     """The resources ``client_id`` may ask for; ``None``: any absolute URI."""
-    profile = _profile(client_id)
+    profile = client_profile(client_id)
     if profile is not None and profile.allowed_resources:
         return frozenset(profile.allowed_resources)
     hub = jwt_settings.RESOURCES
@@ -35,7 +31,7 @@ def allowed_resources(client_id: str | None) -> frozenset[str] | None:
 
 
 def default_audience(client_id: str | None) -> str:
-    profile = _profile(client_id)
+    profile = client_profile(client_id)
     if profile is not None and profile.default_audience:
         return profile.default_audience
     return jwt_settings.DEFAULT_AUDIENCE

@@ -20,13 +20,9 @@ from oauthlib.oauth2.rfc6749.utils import scope_to_list
 from .request_memo import client_profile, load_application, remember_profile
 
 
-def _profile(client_id: str | None):
-    return client_profile(client_id)
-
-
 def allowed_scopes(client_id: str | None) -> frozenset[str] | None:
     """The scopes ``client_id`` may ask for; ``None`` means every scope the hub offers."""
-    profile = _profile(client_id)
+    profile = client_profile(client_id)
     if profile is None or not profile.allowed_scopes:
         return None
     return frozenset(profile.allowed_scopes)
@@ -40,7 +36,7 @@ def default_lifetime() -> int:
 
 def access_token_lifetime(client_id: str | None) -> int:
     """Seconds an access token issued to ``client_id`` lives."""
-    profile = _profile(client_id)
+    profile = client_profile(client_id)
     if profile is not None and profile.access_token_lifetime:
         return int(profile.access_token_lifetime)
     return default_lifetime()
