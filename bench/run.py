@@ -100,8 +100,10 @@ class Bench:
         return json.loads(body)["access_token"]
 
     def get(self, server: Server, path: str, token: str = "") -> dict[str, float]:
-        for _ in range(4):  # warm every worker up
-            request(f"{server.url}{path}", headers={"Authorization": f"Bearer {token}"} if token else {})
+        for _ in range(4):  # warm every worker up, and prove it answers before it is timed
+            status, body = request(f"{server.url}{path}", headers={"Authorization": f"Bearer {token}"} if token else {})
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}: {body[:200]!r}")
         return wrk(server.url + path, "get.lua", {"BENCH_TOKEN": token}, self.duration, self.max_requests)
 
     def post_token(self, server: Server, client_id: str, secret: str) -> dict[str, float]:

@@ -35,4 +35,5 @@ def test_bench_quick_mode_prints_the_table(tmp_path):
         "Target: Token endpoint (hashed secret) vs plain DOT default",
     ):
         assert row in body
-    assert " 0.0 " not in body  # every server answered
+    # Every server answered 200 before it was timed (bench/run.py raises otherwise); its
+    # rate is not asserted: a busy machine may fit no PBKDF2 request into quick mode's second.
