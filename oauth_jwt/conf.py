@@ -214,6 +214,7 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
 
     Secure values are the defaults; pass keyword arguments to change or add keys.
     """
+    from .device import load_device_grant
     from .policy import access_token_expires_in
 
     values: dict[str, Any] = {
@@ -228,6 +229,8 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
         # Per-client lifetimes from ClientProfile (oauth_jwt.policy); the value above is the default.
         "EXTRA_SERVER_KWARGS": {"token_expires_in": access_token_expires_in},
+        # The device grant's code, found safely and bound to its client (oauth_jwt.device).
+        "OAUTH_PRE_TOKEN_VALIDATION": [load_device_grant],
         "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
         "ID_TOKEN_EXPIRE_SECONDS": 600,
         "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,

@@ -10,7 +10,12 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
+from oauth2_provider.models import (
+    get_access_token_model,
+    get_device_grant_model,
+    get_grant_model,
+    get_refresh_token_model,
+)
 
 from .models import Consent
 
@@ -33,10 +38,12 @@ def remember(user, client_id: str, scopes: Iterable[str]) -> Consent:
 
 
 def disconnect(user, client_id: str) -> bool:
-    """Forget the consent and revoke every code, access and refresh token of ``user`` for
-    ``client_id`` in one transaction. Returns whether there was a consent to forget."""
+    """Forget the consent and revoke every code (authorization or device, pending or
+    approved), access and refresh token of ``user`` for ``client_id`` in one
+    transaction. Returns whether there was a consent to forget."""
     with transaction.atomic():
         deleted, _ = Consent.objects.filter(user=user, client_id=client_id).delete()
+        get_device_grant_model().objects.filter(user=user, client_id=client_id).delete()
         mine = {"user": user, "application__client_id": client_id}
         get_grant_model().objects.filter(**mine).delete()
         for refresh_token in get_refresh_token_model().objects.filter(revoked__isnull=True, **mine):

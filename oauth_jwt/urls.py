@@ -12,6 +12,8 @@ from oauth2_provider import views as dot_views
 from .throttle import throttle_client_auth
 from .views import accounts, clientauth, connected, consent, device, discovery, introspection
 
+DEVICE_PAGES = {"device-confirm", "device-grant-status"}
+
 wellknown = [
     path(
         ".well-known/oauth-authorization-server",
@@ -31,8 +33,12 @@ endpoints = [
     path("token/", clientauth.TokenView.as_view(), name="token"),
     path("revoke_token/", clientauth.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", throttle_client_auth(introspection.IntrospectionView.as_view()), name="introspect"),
+    path("device-authorization/", device.DeviceAuthorizationView.as_view(), name="device-authorization"),
     path("device/", device.DeviceUserCodeView.as_view(), name="device"),
-    *dot_urls.base_urlpatterns,
+    path("device/confirm/", device.DeviceConfirmView.as_view(), name="device-confirm"),
+    path("device/done/", device.DeviceDoneView.as_view(), name="device-grant-status"),
+    # DOT's device pages carry the user code in their path (access logs): not mounted.
+    *[pattern for pattern in dot_urls.base_urlpatterns if pattern.name not in DEVICE_PAGES],
     path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
 ]

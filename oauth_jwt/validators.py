@@ -16,6 +16,7 @@ from . import keys, request_memo, tokens
 from .audience import AudienceMixin, default_audience
 from .bearer import authenticate_token
 from .conf import jwt_settings
+from .device import DeviceGrantMixin
 from .exceptions import InvalidToken
 from .policy import ClientPolicyMixin
 from .redirects import RedirectURIPolicyMixin
@@ -27,7 +28,13 @@ logger = logging.getLogger(__name__)
 
 
 class JWTOAuth2Validator(
-    ClientPolicyMixin, AudienceMixin, SilentPromptMixin, ReplayProtectionMixin, RedirectURIPolicyMixin, OAuth2Validator
+    ClientPolicyMixin,
+    AudienceMixin,
+    SilentPromptMixin,
+    DeviceGrantMixin,
+    ReplayProtectionMixin,
+    RedirectURIPolicyMixin,
+    OAuth2Validator,
 ):
     # --- issuing -----------------------------------------------------------------------
 

@@ -102,9 +102,9 @@ def test_device_code(client, user, device_client):
 
     client.force_login(user)
     entered = client.post("/o/device/", {"user_code": grant["user_code"]})
-    assert entered.status_code == 302
+    assert entered.status_code == 303
     accepted = client.post(entered["Location"], {"action": "accept"})
-    assert accepted.status_code == 302
+    assert accepted.status_code == 303
 
     response = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
     assert response.status_code == 200, response.content

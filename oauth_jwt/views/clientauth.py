@@ -22,6 +22,7 @@ from oauth2_provider.signals import app_authorized
 
 from .. import request_memo
 from ..conf import jwt_settings
+from ..device import DEVICE_CODE_GRANT
 from ..replay import checksum
 from ..throttle import ClientAuthThrottleMixin
 
@@ -33,16 +34,27 @@ SENSITIVE = ("client_secret", "code", "code_verifier", "refresh_token", "device_
 class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
     """RFC 6749 §3.2."""
 
-    def device_flow_token_response(self, request, device_code, *args, **kwargs):
-        """DOT's, plus RFC 8628 §3.5 ``slow_down``: a device that polls again sooner than
-        the advertised interval while still pending is told to back off."""
-        response = super().device_flow_token_response(request, device_code, *args, **kwargs)
-        if response.status_code == 400 and json.loads(response.content).get("error") == "authorization_pending":
-            interval = int(oauth2_settings.DEVICE_FLOW_INTERVAL)
-            if not caches[jwt_settings.THROTTLE_CACHE].add(f"oauth_jwt:poll:{checksum(device_code)}", 1, interval):
-                response = JsonResponse({"error": "slow_down"}, status=400)
-            response["Cache-Control"] = "no-store"
+    def post(self, request, *args, **kwargs):
+        """Every grant through one path: DOT's device branch answers a code's status
+        before the client has authenticated; here oauthlib and the validator do it
+        (``oauth_jwt.device``)."""
+        response = self.authorization_flow_token_response(request)
+        if request.POST.get("grant_type") == DEVICE_CODE_GRANT:
+            response = self.slow_down(request, response)
         return response
+
+    def slow_down(self, request, response: HttpResponse) -> HttpResponse:
+        """RFC 8628 §3.5 ``slow_down``: a device that polls again sooner than the
+        advertised interval while still pending is told to back off."""
+        if response.status_code != 400 or json.loads(response.content).get("error") != "authorization_pending":
+            return response
+        interval = int(oauth2_settings.DEVICE_FLOW_INTERVAL)
+        key = f"oauth_jwt:poll:{checksum(request.POST['device_code'])}"
+        if caches[jwt_settings.THROTTLE_CACHE].add(key, 1, interval):
+            return response
+        slowed = JsonResponse({"error": "slow_down"}, status=400)
+        slowed["Cache-Control"] = "no-store"
+        return slowed
 
     @method_decorator(sensitive_post_parameters(*SENSITIVE))
     def authorization_flow_token_response(self, request, *args, **kwargs):

@@ -26,10 +26,12 @@ from ..conftest import (
     refresh,
     token_request,
 )
+from .test_device import approve, redeem, start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
+DEVICE_THREADS = 10
 
 
 def concurrently(*calls):
@@ -66,6 +68,38 @@ def assert_every_dead_jwt_is_denylisted():
     for record in records:
         assert record.token_checksum not in live, record.jti
         assert is_revoked(record.jti, record.kid)
+
+
+def test_concurrent_redemptions_of_one_device_code(client, user, device_client):
+    grant = start(client, device_client)
+    approve(client, user, grant)
+    responses = concurrently(*[lambda c: redeem(c, device_client, grant)] * DEVICE_THREADS)
+    assert_no_server_errors(responses)
+    winners = [r for r in responses if r.status_code == 200]
+    assert len(winners) == 1
+    assert all(r.json()["error"] == "invalid_grant" for r in responses if r.status_code != 200)
+    assert get_access_token_model().objects.count() == 1
+    assert client.get("/api/me", **bearer(winners[0].json()["access_token"])).status_code == 200
+
+
+def test_a_device_code_redemption_racing_a_disconnect(client, user, device_client):
+    """Either the redemption wins and the disconnect revokes its token, or nothing is issued."""
+    grant = start(client, device_client)
+    approve(client, user, grant)
+
+    def disconnect(c):
+        c.force_login(user)
+        return c.post("/accounts/apps/disconnect/", {"client_id": device_client.client_id})
+
+    redeemed, disconnected = concurrently(lambda c: redeem(c, device_client, grant), disconnect)
+    assert disconnected.status_code == 303
+    assert redeemed.status_code in (200, 400), redeemed.content
+    if redeemed.status_code == 200:
+        assert client.get("/api/me", **bearer(redeemed.json()["access_token"])).status_code == 401
+    else:
+        assert redeemed.json()["error"] == "invalid_grant"
+    assert not get_access_token_model().objects.exists()
+    assert not get_refresh_token_model().objects.filter(revoked__isnull=True).exists()
 
 
 def test_concurrent_redemptions_of_one_code(client, user, web_client):
