@@ -33,6 +33,8 @@ E021_REMOTE_URL = "oauth_jwt.E021"
 E022_INTROSPECTION = "oauth_jwt.E022"
 E023_USER_RESOLVER = "oauth_jwt.E023"
 W020_PLAIN_HTTP = "oauth_jwt.W020"
+# The device grant (see oauth_jwt.device).
+E040_DEVICE_CODE_LOADER = "oauth_jwt.E040"
 # Security posture under ``check --deploy`` (registered in ``security_checks``).
 W030_HTTP_ISSUER = "oauth_jwt.W030"
 W031_KEY_SECRET_DERIVED = "oauth_jwt.W031"
@@ -176,7 +178,27 @@ def check_server(app_configs=None, **kwargs):
                 id=E011_ROTATION,
             )
         )
+    errors.extend(_check_device_grant(oauth2_settings))
     return errors
+
+
+def _check_device_grant(oauth2_settings) -> list[checks.CheckMessage]:
+    """Where the device grant is served, its codes are found by ``oauth_jwt.device``:
+    DOT's own hook answers an unknown code with a 500 and binds nothing."""
+    from .device import DEVICE_CODE_GRANT, load_device_grant
+
+    if DEVICE_CODE_GRANT not in oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED:
+        return []
+    if load_device_grant in (oauth2_settings.OAUTH_PRE_TOKEN_VALIDATION or []):
+        return []
+    return [
+        checks.Error(
+            "OAUTH2_PROVIDER['OAUTH_PRE_TOKEN_VALIDATION'] does not load device codes through oauth_jwt: "
+            "device codes would not be bound to their client nor redeemed only once.",
+            hint="Include oauth_jwt.device.load_device_grant in it (oauth_jwt.conf.provider_settings() does).",
+            id=E040_DEVICE_CODE_LOADER,
+        )
+    ]
 
 
 USER_RESOLVERS = ("local", "claims")

@@ -5,6 +5,7 @@ import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from oauth2_provider.utils import set_oauthlib_user_to_device_request_user
 
 from oauth_jwt import checks as oj_checks
 
@@ -76,6 +77,7 @@ def test_e010_revocation_mode(settings):
         ({"OAUTH2_VALIDATOR_CLASS": "oauth2_provider.oauth2_validators.OAuth2Validator"}, oj_checks.E004_VALIDATOR),
         ({"OIDC_ISS_ENDPOINT": "http://127.0.0.1:8000/"}, oj_checks.E005_ISSUER_MISMATCH),
         ({"ROTATE_REFRESH_TOKEN": False}, oj_checks.E011_ROTATION),
+        ({"OAUTH_PRE_TOKEN_VALIDATION": [set_oauthlib_user_to_device_request_user]}, oj_checks.E040_DEVICE_CODE_LOADER),
     ],
 )
 def test_server_wiring(provider, change, expected):
