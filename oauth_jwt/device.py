@@ -7,8 +7,9 @@ oauthlib's device grant checks nothing about the code; DOT looks it up in a
 authenticated, and never consumes it. Here:
 
 - ``load_device_grant`` is the ``OAUTH_PRE_TOKEN_VALIDATION`` hook (in place of DOT's,
-  see ``conf.provider_settings``): it puts the grant on the oauthlib request, and an
-  unknown, missing or repeated ``device_code`` is an OAuth error, not a 404 or a 500;
+  see ``conf.provider_settings``): it puts the grant on the oauthlib request; a missing
+  or repeated ``device_code`` is ``invalid_request``, an unknown one ``invalid_grant``
+  once the client has authenticated, never a 404 or a 500;
 - ``DeviceGrantMixin.validate_grant_type``, the first validator call after the client
   authenticated, refuses another client's code with ``invalid_grant`` (RFC 6749 §5.2)
   before saying anything about its status, then answers ``authorization_pending``,
@@ -36,8 +37,9 @@ DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def load_device_grant(request) -> None:
-    """Put the device grant that ``device_code`` names on ``request.device_grant``, with
-    the person who approved it and the scopes they approved."""
+    """Put the device grant that ``device_code`` names on ``request.device_grant`` (``None``
+    for an unknown code, refused once the client has authenticated), with the person
+    who approved it and the scopes they approved."""
     from oauth2_provider.models import get_device_grant_model
 
     if "device_code" in request.duplicate_params:
@@ -46,18 +48,18 @@ def load_device_grant(request) -> None:
     device_code = request._params.get("device_code")
     if not device_code:
         raise errors.InvalidRequestError(description="Missing device_code parameter.", request=request)
-    model = get_device_grant_model()
     # No device code holds a NUL byte, and PostgreSQL refuses the query (a 500).
-    grant = None if "\x00" in device_code else model.objects.filter(device_code=device_code).first()
-    if grant is None:
-        raise errors.InvalidGrantError(request=request)
+    grant = None if "\x00" in device_code else get_device_grant_model().objects.filter(device_code=device_code).first()
     request.device_grant = grant
-    request.user = grant.user
-    request.scopes = grant.scope.split()
+    if grant is not None:
+        request.user = grant.user
+        request.scopes = grant.scope.split()
 
 
 def check_redeemable(grant, client, request) -> None:
     """Raise the OAuth error that ``grant`` deserves when ``client`` presents it."""
+    if grant is None:
+        raise errors.InvalidGrantError(request=request)
     if grant.client_id != client.client_id:
         logger.warning(
             "device code presented by another client",

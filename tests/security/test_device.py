@@ -206,3 +206,33 @@ def test_device_authorization_throttles_client_authentication(client, settings):
     assert refused.status_code == 429
     assert refused["Retry-After"] == "300"
     assert not DeviceGrant.objects.exists()
+
+
+def test_nothing_is_said_about_a_code_to_an_unknown_client(client, user, device_client):
+    grant = start(client, device_client)
+    approve(client, user, grant)
+    for device_code in (grant["device_code"], "no-such-code"):
+        response = form_post(
+            client, "/o/token/", {"grant_type": DEVICE_GRANT, "client_id": "who-knows", "device_code": device_code}
+        )
+        assert response.status_code == 401
+        assert response.json()["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize("data", [{}, {"device_code": ""}, {"device_code": "a\x00b"}])
+def test_a_missing_or_malformed_device_code_is_an_oauth_error(client, device_client, data):
+    response = token_request(client, device_client, grant_type=DEVICE_GRANT, **data)
+    assert response.status_code == 400
+    assert response.json()["error"] in ("invalid_request", "invalid_grant")
+
+
+def test_the_last_person_to_enter_a_pending_code_answers_it(client, user, other_user, device_client):
+    grant = start(client, device_client)
+    client.force_login(user)
+    mine = client.post("/o/device/", {"user_code": grant["user_code"]})
+    other = HttpClient()
+    other.force_login(other_user)
+    theirs = other.post("/o/device/", {"user_code": grant["user_code"]})
+    assert client.post(mine["Location"], {"action": "accept"}).status_code == 404
+    assert other.post(theirs["Location"], {"action": "deny"}).status_code == 303
+    assert redeem(client, device_client, grant).json()["error"] == "access_denied"
