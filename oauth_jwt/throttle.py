@@ -41,7 +41,7 @@ def _cache():
     return caches[jwt_settings.THROTTLE_CACHE]
 
 
-def _client_id(request: HttpRequest) -> str:
+def claimed_client_id(request: HttpRequest) -> str:
     """The client id the request claims, from Basic credentials or the form body."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, value = header.partition(" ")
@@ -66,7 +66,7 @@ def client_address(request: HttpRequest) -> str:
 
 def _keys(request: HttpRequest) -> list[str]:
     address = client_address(request)
-    client_id = _client_id(request)
+    client_id = claimed_client_id(request)
     digest = hashlib.sha256(f"{client_id}\n{address}".encode()).hexdigest()
     return [f"{_PREFIX}pair:{digest}", f"{_PREFIX}addr:{hashlib.sha256(address.encode()).hexdigest()}"]
 

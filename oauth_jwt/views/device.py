@@ -95,6 +95,10 @@ class DeviceAuthorizationView(ClientAuthThrottleMixin, dot_views.DeviceAuthoriza
     """RFC 8628 §3.1–3.2."""
 
     def post(self, request, *args, **kwargs):
+        if throttle.claimed_client_id(request) != request.POST.get("client_id", ""):
+            # oauthlib would authenticate the Basic credentials and DOT issue the grant
+            # to the body's client_id, which never authenticated.
+            return _oauth_error(errors.InvalidRequestError(description="client_id is not the authenticated client."))
         headers, body, status = self.create_device_authorization_response(request)
         if status != 200:
             response = JsonResponse(json.loads(body), status=status, headers=headers)

@@ -236,3 +236,13 @@ def test_the_last_person_to_enter_a_pending_code_answers_it(client, user, other_
     assert client.post(mine["Location"], {"action": "accept"}).status_code == 404
     assert other.post(theirs["Location"], {"action": "deny"}).status_code == 303
     assert redeem(client, device_client, grant).json()["error"] == "access_denied"
+
+
+def test_a_client_cannot_start_a_device_flow_in_another_clients_name(client, device_client):
+    """Basic credentials of one device client and the body's client_id of another: the
+    grant would be issued to a client that never authenticated."""
+    tv = make_client(Application.GRANT_DEVICE_CODE, name="Confidential TV")
+    response = device_authorization(client, {"client_id": device_client.client_id, "scope": "read"}, **basic_auth(tv))
+    assert response.status_code in (400, 401)
+    assert response.json()["error"] in ("invalid_request", "invalid_client")
+    assert not DeviceGrant.objects.exists()
