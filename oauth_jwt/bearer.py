@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
-from . import verified_cache
+from . import denylist, introspection_client, verified_cache
 from .conf import jwt_settings
-from .exceptions import InvalidToken
+from .exceptions import InvalidToken, TemporarilyUnavailable
 
 
 class TokenAuth:
@@ -123,17 +123,29 @@ def _resolve_user(auth: TokenAuth):
 
 
 def check_revocation(auth: TokenAuth, raw_token: str) -> None:
+    """Refuse a revoked token. "Don't know" is never "not revoked": a resource server
+    asks introspection when it is configured, and otherwise answers 503."""
     mode = jwt_settings.REVOCATION_CHECK
     if mode == "denylist":
-        from .revocation import is_revoked
+        if not jwt_settings.is_remote:
+            from .revocation import is_revoked  # the hub: seeds from its own database
 
-        if is_revoked(auth.jti, auth.header["kid"]):
+            revoked = is_revoked(auth.jti, auth.header["kid"])
+        else:
+            found = denylist.lookup(auth.jti, auth.header["kid"])
+            if found.answer is denylist.Answer.UNKNOWN:
+                if not introspection_client.configured():
+                    raise TemporarilyUnavailable(
+                        "The resource server cannot check revocation right now; try again shortly.",
+                        retry_after=jwt_settings.RETRY_AFTER_SECONDS,
+                    )
+                revoked = not introspection_client.is_active(raw_token, auth)
+            else:
+                revoked = found.answer is denylist.Answer.REVOKED
+        if revoked:
             raise InvalidToken("The access token was revoked.")
-    elif mode == "introspection":
-        from .introspection_client import is_active
-
-        if not is_active(raw_token, auth):
-            raise InvalidToken("The access token was revoked.")
+    elif mode == "introspection" and not introspection_client.is_active(raw_token, auth):
+        raise InvalidToken("The hub reports that the access token is no longer active.")
 
 
 def authenticate_token(raw_token: str):

@@ -1,4 +1,5 @@
-"""RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow."""
+"""RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow,
+and 503 + ``Retry-After`` when it cannot be checked right now."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
-from .exceptions import InsufficientScope, OAuthJWTError
+from .exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable
 
 REALM = "api"
 
@@ -38,5 +39,8 @@ def missing_token_response() -> JsonResponse:
 def error_response(exc: OAuthJWTError, scopes: Iterable[str] | None = None) -> JsonResponse:
     scopes = list(scopes or []) if isinstance(exc, InsufficientScope) else None
     response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status_code)
-    response["WWW-Authenticate"] = www_authenticate(exc.error, exc.description, scopes)
+    if isinstance(exc, TemporarilyUnavailable):
+        response["Retry-After"] = str(exc.retry_after)
+    else:
+        response["WWW-Authenticate"] = www_authenticate(exc.error, exc.description, scopes)
     return response

@@ -50,6 +50,8 @@ DEFAULTS: dict[str, Any] = {
     "INTROSPECTION_CLIENT_ID": "",
     "INTROSPECTION_CLIENT_SECRET": "",
     "INTROSPECTION_CACHE_SECONDS": 30,
+    # Retry-After of the 503 a resource server answers when it cannot check a token now.
+    "RETRY_AFTER_SECONDS": 5,
     # How `request.user` is resolved from `sub`: "local" (a user row) or "claims".
     "USER_RESOLVER": "local",
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
@@ -175,6 +177,10 @@ class OAuthJWTSettings:
     @property
     def INTROSPECTION_CACHE_SECONDS(self) -> int:
         return int(self._get("INTROSPECTION_CACHE_SECONDS"))
+
+    @property
+    def RETRY_AFTER_SECONDS(self) -> int:
+        return int(self._get("RETRY_AFTER_SECONDS"))
 
     @property
     def USER_RESOLVER(self) -> str:

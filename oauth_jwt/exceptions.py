@@ -27,3 +27,15 @@ class InvalidToken(OAuthJWTError):
 class InsufficientScope(OAuthJWTError):
     error = "insufficient_scope"
     status_code = 403
+
+
+class TemporarilyUnavailable(OAuthJWTError):
+    """503: the token may be good, but this server cannot tell right now (the denylist
+    or the hub is unreachable). Never a 401: the client did nothing wrong."""
+
+    error = "temporarily_unavailable"
+    status_code = 503
+
+    def __init__(self, description: str = "", retry_after: int = 5) -> None:
+        super().__init__(description)
+        self.retry_after = retry_after

@@ -8,7 +8,9 @@ Built on PyJWT's ``PyJWKClient`` (its cache and its rate-limited refetch on an u
 - the JWK set is kept as long as its ``Cache-Control: max-age`` says;
 - an unknown ``kid`` triggers at most one refetch per ``JWKS_REFRESH_INTERVAL_SECONDS``;
 - when the hub cannot be reached, the keys already held keep validating (and the
-  fetch is retried after the refresh interval, not on every request);
+  fetch is retried after the refresh interval, not on every request); before any key
+  could be had, requests get 503 with ``Retry-After``, and the log says why
+  (``jwks.discovery_failed``: the metadata; ``jwks.unavailable``: the JWK set);
 - each key is pinned to the ``alg`` its JWK names; keys without a supported ``alg``
   are ignored; every fetch is capped in size and time and follows no redirects.
 """
@@ -33,6 +35,7 @@ from django.core.signals import setting_changed
 from jwt import PyJWKClientConnectionError, PyJWKClientError, PyJWKSet
 
 from .conf import ALGORITHMS, jwt_settings
+from .exceptions import TemporarilyUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -190,12 +193,25 @@ def client() -> HubJWKClient | None:
 
 
 def remote_key(kid: str) -> RemoteKey | None:
-    """The hub's key named ``kid``, pinned to the algorithm its JWK declares."""
+    """The hub's key named ``kid``, pinned to the algorithm its JWK declares; ``None``
+    for a ``kid`` the hub does not publish. Raises ``TemporarilyUnavailable`` while no
+    key of the hub could be had at all (metadata or JWK set unavailable: logged)."""
     jwks_client = client()
     if jwks_client is None:
-        return None
+        raise TemporarilyUnavailable(
+            "The resource server cannot read the hub's metadata right now.",
+            retry_after=jwt_settings.RETRY_AFTER_SECONDS,
+        )
     try:
         found = jwks_client.get_signing_key(kid)
+    except PyJWKClientConnectionError as exc:
+        logger.warning(
+            "hub JWK set unavailable: %s", exc, extra={"event": "jwks.unavailable", "jwks_uri": jwks_client.uri}
+        )
+        raise TemporarilyUnavailable(
+            "The resource server cannot fetch the hub's keys right now.",
+            retry_after=jwt_settings.RETRY_AFTER_SECONDS,
+        ) from None
     except PyJWKClientError:
         return None
     return RemoteKey(kid=found.key_id, algorithm=found.algorithm_name, key=found.key)

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from .bearer import authenticate_token, get_token_from_request
-from .exceptions import InvalidToken
+from .exceptions import OAuthJWTError
 
 
 class TokenState:
@@ -27,7 +27,7 @@ class TokenState:
         self.present = False
         self.user = None
         self.auth = None
-        self.error: InvalidToken | None = None
+        self.error: OAuthJWTError | None = None
 
     def resolve(self) -> TokenState:
         if self._done:
@@ -39,7 +39,7 @@ class TokenState:
                 return self
             self.present = True
             self.user, self.auth = authenticate_token(raw)
-        except InvalidToken as exc:
+        except OAuthJWTError as exc:
             self.present = True
             self.error = exc
             self.user = AnonymousUser()

@@ -1,38 +1,27 @@
-"""The denylist of revoked tokens and keys, kept in a configurable Django cache.
+"""The hub's side of revocation: records, denylist entries, and seeding the denylist.
 
 Entries live until the token they name would have expired. The durable records are
-``RevokedToken`` rows (and ``SigningKey.revoked_at``): when the cache comes up empty
-(a restart, a new worker with a process-local cache, an evicted Redis), the hub
-refills it from the database once before answering.
+``RevokedToken`` rows (and ``SigningKey.revoked_at``). The cache may lose them at any
+time (a restart without persistence, a flush, an eviction), which ``denylist.lookup``
+detects through its two markers; the hub then seeds the cache again from the database
+(``seed``): on its own token checks, and from ``manage.py seeddenylist --every N``, which
+keeps resource servers served while the hub is idle.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
-from django.core.cache import caches
 from django.utils import timezone
 
+from . import denylist
 from .conf import jwt_settings
+from .denylist import Answer, Cause
 
 logger = logging.getLogger(__name__)
-
-_PREFIX = "oauth_jwt:deny:"
-_LOADED = _PREFIX + "loaded"
-
-
-def _cache():
-    return caches[jwt_settings.DENYLIST_CACHE]
-
-
-def _jti_key(jti: str) -> str:
-    return f"{_PREFIX}jti:{jti}"
-
-
-def _kid_key(kid: str) -> str:
-    return f"{_PREFIX}kid:{kid}"
 
 
 def _ttl(expires_at: datetime) -> int:
@@ -43,44 +32,72 @@ def deny(jti: str, expires_at: datetime) -> None:
     """Put ``jti`` on the denylist until it would have expired anyway."""
     ttl = _ttl(expires_at)
     if ttl > 0:
-        _cache().set(_jti_key(jti), 1, ttl)
+        denylist.cache().set(denylist.jti_key(jti), 1, ttl)
 
 
 def deny_key(kid: str) -> None:
     from .keys import max_token_lifetime
 
-    _cache().set(_kid_key(kid), 1, int(max_token_lifetime().total_seconds()) + 1)
+    denylist.cache().set(denylist.kid_key(kid), 1, int(max_token_lifetime().total_seconds()) + 1)
 
 
 def is_revoked(jti: str, kid: str) -> bool:
-    """One cache round trip; the hub refills an empty cache from the database first."""
-    cache = _cache()
-    keys = [_jti_key(jti), _kid_key(kid), _LOADED]
-    found = cache.get_many(keys)
-    if _LOADED not in found and not jwt_settings.is_remote:
+    """The hub's answer: from the cache, seeded again from the database when it does not
+    know, and from the database alone while the cache is unreachable."""
+    found = denylist.lookup(jti, kid)
+    if found.cause is Cause.UNSEEDED and seed():
+        found = denylist.lookup(jti, kid)
+    if found.answer is Answer.UNKNOWN:
+        return _revoked_in_database(jti, kid)
+    return found.answer is Answer.REVOKED
+
+
+def _revoked_in_database(jti: str, kid: str) -> bool:
+    from .models import RevokedToken, SigningKey
+
+    return (
+        RevokedToken.objects.filter(jti=jti).exists()
+        or SigningKey.objects.filter(kid=kid, state=SigningKey.State.REVOKED).exists()
+    )
+
+
+def seed() -> bool:
+    """``refill()``, logging instead of raising when the cache is unreachable."""
+    try:
         refill()
-        found = cache.get_many(keys)
-    return _jti_key(jti) in found or _kid_key(kid) in found
+    except Exception as exc:  # each cache backend raises its own connection errors
+        logger.error("denylist not seeded: %s", type(exc).__name__, extra={"event": "denylist.seed_failed"})
+        return False
+    return True
 
 
 def refill() -> None:
-    """Load every unexpired revocation from the database into the cache."""
+    """Load every unexpired revocation from the database into the cache, between the
+    seal and the generation marker (see ``denylist``)."""
     from .keys import max_token_lifetime
     from .models import RevokedToken, SigningKey
 
     now = timezone.now()
+    lifetime = int(max_token_lifetime().total_seconds()) + 1
     entries: dict[str, int] = {}
     revoked = RevokedToken.objects.filter(expires_at__gt=now)
-    for jti, expires_at in revoked.values_list("jti", "expires_at").iterator():
-        entries[_jti_key(jti)] = _ttl(expires_at)
+    for jti in revoked.values_list("jti", flat=True).iterator():
+        entries[denylist.jti_key(jti)] = 1
     key_horizon = now - max_token_lifetime()
     for kid in SigningKey.objects.filter(revoked_at__gt=key_horizon).values_list("kid", flat=True):
-        entries[_kid_key(kid)] = int(max_token_lifetime().total_seconds()) + 1
-    cache = _cache()
-    for key, ttl in entries.items():
-        cache.set(key, 1, ttl)
-    cache.set(_LOADED, 1, None)
-    logger.info("denylist refilled", extra={"event": "denylist.refilled", "entries": len(entries)})
+        entries[denylist.kid_key(kid)] = 1
+    cache = denylist.cache()
+    generation = secrets.token_hex(8)
+    cache.set(denylist.SEAL, generation, None)
+    # One round trip; an entry may outlive its token by up to one token lifetime.
+    cache.set_many(entries, lifetime)
+    cache.set(denylist.GENERATION, generation, None)
+    logger.info("denylist seeded", extra={"event": "denylist.seeded", "entries": len(entries)})
+
+
+def is_seeded() -> bool:
+    """True when the cache holds a complete seeding (raises when it is unreachable)."""
+    return denylist.sealed(denylist.cache().get_many([denylist.SEAL, denylist.GENERATION]))
 
 
 def revoke_access_token(access_token) -> None:

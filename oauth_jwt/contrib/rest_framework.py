@@ -6,7 +6,8 @@
         permission_classes = [HasScope("read")]        # or TokenHasScope + required_scopes
 
 A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge; a
-good token without the scopes answers 403 ``insufficient_scope`` naming them.
+good token without the scopes answers 403 ``insufficient_scope`` naming them; a token
+whose revocation cannot be checked right now answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rest_framework.permissions import BasePermission
 
 from ..bearer import TokenAuth, authenticate_request
 from ..challenge import www_authenticate
-from ..exceptions import InvalidToken
+from ..exceptions import InvalidToken, TemporarilyUnavailable
 
 __all__ = ["HasScope", "InsufficientScope", "JWTAuthentication", "TokenHasScope", "www_authenticate"]
 
@@ -35,12 +36,26 @@ class JWTAuthentication(BaseAuthentication):
         except InvalidToken as exc:
             request._oauth_jwt_error = exc
             raise exceptions.AuthenticationFailed(exc.description) from None
+        except TemporarilyUnavailable as exc:
+            raise ServiceUnavailable(exc) from None
 
     def authenticate_header(self, request):
         error = getattr(request, "_oauth_jwt_error", None)
         if error is None:
             return www_authenticate()
         return www_authenticate(error.error, error.description)
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """503 with ``Retry-After`` (DRF's handler sets it from ``wait``): the token could
+    not be checked right now, which says nothing about the token."""
+
+    status_code = 503
+    default_code = "temporarily_unavailable"
+
+    def __init__(self, cause: TemporarilyUnavailable) -> None:
+        super().__init__(cause.description, self.default_code)
+        self.wait = cause.retry_after
 
 
 class InsufficientScope(exceptions.PermissionDenied):

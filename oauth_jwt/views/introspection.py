@@ -10,7 +10,11 @@ forged, expired, revoked, unknown to this hub, or not an access token):
 - a caller presenting a bearer token with the ``introspection`` scope (DOT's default
   rule) sees every token.
 
-Callers that authenticate neither way get 401 ``invalid_client``. Only POST is
+Callers that authenticate neither way get 401 ``invalid_client``. A client that could
+see no token like the one sent (neither its own ``client_id`` nor a served audience in
+the token's *unverified* claims) gets 403 ``unauthorized_client``: a resource server
+whose ``served_resources`` is wrong learns it, and nothing about the token leaks,
+since the answer depends only on what the caller sent and its own profile. Only POST is
 accepted: a token in a URL ends up in logs.
 """
 
@@ -48,8 +52,22 @@ class Caller:
         if self.sees_all or claims["client_id"] == self.client_id:
             return True
         aud = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
-        served = ClientProfile.objects.filter(client_id=self.client_id).values_list("served_resources", flat=True)
-        return any(set(aud) & set(resources or []) for resources in served)
+        return bool(set(aud) & self.served())
+
+    def served(self) -> set[str]:
+        rows = ClientProfile.objects.filter(client_id=self.client_id).values_list("served_resources", flat=True)
+        return {resource for resources in rows for resource in resources or []}
+
+    def may_ask_about(self, token: str) -> bool:
+        """Whether this caller could see a token like this one, judged only from what
+        the token claims (unverified) and the caller's own profile: a refusal says
+        nothing about the token, only that the caller is not set up to serve it."""
+        if self.sees_all:
+            return True
+        claims = _claimed(token)
+        if not claims or claims.get("client_id") == self.client_id:
+            return True  # not a JWT: simply inactive
+        return bool(set(_claimed_audience(claims)) & self.served())
 
 
 def introspect(token: str, caller: Caller) -> dict:
@@ -61,7 +79,7 @@ def introspect(token: str, caller: Caller) -> dict:
     try:
         # This very token is one the hub issued (its row matched the checksum), so
         # whatever `aud` it carries is one the hub gave it; the rest is checked as usual.
-        header, claims = verify_access_token(token, audience=_claimed_audience(token))
+        header, claims = verify_access_token(token, audience=_claimed_audience(_claimed(token)))
     except InvalidToken:
         return INACTIVE
     if revocation.is_revoked(claims["jti"], header["kid"]):
@@ -79,9 +97,19 @@ def introspect(token: str, caller: Caller) -> dict:
     return answer
 
 
-def _claimed_audience(token: str) -> list[str]:
-    """The ``aud`` the token names, unverified (raises ``InvalidToken`` when malformed)."""
-    aud = compact.json_object(token.split(".")[1]).get("aud") if token.count(".") == 2 else None
+def _claimed(token: str) -> dict:
+    """The token's claims, unverified ({} when it is not a JWS)."""
+    if token.count(".") != 2:
+        return {}
+    try:
+        return compact.json_object(token.split(".")[1])
+    except InvalidToken:
+        return {}
+
+
+def _claimed_audience(claims: dict) -> list[str]:
+    """The ``aud`` the (unverified) claims name."""
+    aud = claims.get("aud")
     if isinstance(aud, str):
         return [aud]
     return [entry for entry in aud if isinstance(entry, str)] if isinstance(aud, list) else []
@@ -139,6 +167,15 @@ class IntrospectionView(IntrospectTokenView):
         if not token:
             return JsonResponse(
                 {"error": "invalid_request", "error_description": "The token parameter is missing."}, status=400
+            )
+        if not request.oauth_jwt_caller.may_ask_about(token):
+            return JsonResponse(
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "This client serves none of the token's audiences "
+                    "(ClientProfile.served_resources).",
+                },
+                status=403,
             )
         answer = introspect(token, request.oauth_jwt_caller)
         logger.info(

@@ -17,7 +17,7 @@ import requests
 from django.core.cache import caches
 from oauth2_provider.settings import oauth2_settings
 
-from oauth_jwt import jwks
+from oauth_jwt import jwks, revocation
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("RS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -52,6 +52,7 @@ def point_hub_at(settings, url: str, **jwt_overrides) -> None:
     }
     oauth2_settings.reload()
     caches["denylist"].clear()
+    revocation.refill()  # what the hub's `seeddenylist --every N` does when it starts
 
 
 @pytest.fixture

@@ -39,9 +39,23 @@ def test_a_client_token_has_no_username(client, service_client):
     assert body["active"] is True and body["sub"] == service_client.client_id and "username" not in body
 
 
-def test_another_clients_token_is_inactive_to_the_caller(client, service_client, web_client):
+def test_a_client_that_serves_no_audience_of_the_token_is_told_so(client, service_client, web_client):
     token = client_credentials_token(client, service_client)["access_token"]
-    assert introspect(client, web_client, token).json() == {"active": False}
+    refused = introspect(client, web_client, token)
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["error"] == "unauthorized_client" and "served_resources" in body["error_description"]
+
+
+def test_the_403_depends_only_on_what_the_token_claims_not_on_whether_it_is_valid(client, service_client, web_client):
+    token = client_credentials_token(client, service_client)["access_token"]
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[:-4]}AAAA"
+    assert introspect(client, service_client, token).json()["active"] is True
+    revoke = form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client))
+    assert revoke.status_code == 200
+    for candidate in (token, forged):  # revoked or forged: the same answer as for a live one
+        assert introspect(client, web_client, candidate).status_code == 403
 
 
 def test_a_resource_server_sees_tokens_for_the_resources_it_serves(client, service_client):
@@ -50,7 +64,7 @@ def test_a_resource_server_sees_tokens_for_the_resources_it_serves(client, servi
     for_rs = client_credentials_token(client, service_client, resource=RS_AUDIENCE)["access_token"]
     for_others = client_credentials_token(client, service_client)["access_token"]
     assert introspect(client, rs, for_rs).json()["active"] is True
-    assert introspect(client, rs, for_others).json() == {"active": False}
+    assert introspect(client, rs, for_others).status_code == 403
 
 
 def test_a_bearer_token_with_the_introspection_scope_sees_every_token(client, service_client, web_client, settings):

@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import caches
 
 from oauth_jwt import introspection_client
+from oauth_jwt.exceptions import TemporarilyUnavailable
 
 TOKEN = "header.payload.signature"
 
@@ -22,6 +23,7 @@ TOKEN = "header.payload.signature"
 class FakeIntrospection:
     def __init__(self) -> None:
         self.answer: dict = {"active": True, "jti": "j1"}
+        self.status = 200
         self.calls: list[dict] = []
         fake = self
 
@@ -33,7 +35,7 @@ class FakeIntrospection:
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 fake.calls.append({"form": parse_qs(body), "authorization": self.headers.get("Authorization")})
                 data = json.dumps(fake.answer).encode()
-                self.send_response(200)
+                self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(data)
@@ -93,6 +95,35 @@ def test_an_answer_about_another_token_is_not_active(endpoint):
     assert introspection_client.is_active(TOKEN, auth()) is False
 
 
-def test_an_unreachable_hub_fails_closed(endpoint):
+def test_an_unreachable_hub_is_503_not_revoked_and_logged(endpoint, caplog):
     endpoint.stop()
-    assert introspection_client.is_active(TOKEN, auth()) is False
+    with pytest.raises(TemporarilyUnavailable) as raised:
+        introspection_client.is_active(TOKEN, auth())
+    assert raised.value.status_code == 503 and raised.value.retry_after == 5
+    assert "revoked" not in raised.value.description
+    assert [r.event for r in caplog.records] == ["introspection.hub_unreachable"]
+
+
+@pytest.mark.parametrize(
+    ("status", "event", "hint"),
+    [
+        (401, "introspection.client_rejected", "INTROSPECTION_CLIENT_SECRET"),
+        (403, "introspection.not_served", "served_resources"),
+        (429, "introspection.throttled", "throttles"),
+        (500, "introspection.hub_error", "HTTP 500"),
+    ],
+)
+def test_each_refusal_by_the_hub_has_its_own_logged_cause(endpoint, caplog, status, event, hint):
+    endpoint.status = status
+    with pytest.raises(TemporarilyUnavailable):
+        introspection_client.is_active(TOKEN, auth())
+    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.introspection_client"]
+    assert record.event == event and hint in record.getMessage()
+    assert TOKEN not in record.getMessage()
+
+
+def test_an_answer_that_is_not_json_is_a_hub_error(endpoint, caplog):
+    endpoint.answer = ["not", "an", "object"]
+    with pytest.raises(TemporarilyUnavailable):
+        introspection_client.is_active(TOKEN, auth())
+    assert [r.event for r in caplog.records] == ["introspection.hub_error"]

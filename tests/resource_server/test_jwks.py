@@ -15,7 +15,7 @@ from jwt.algorithms import ECAlgorithm
 
 from oauth_jwt import jwks
 from oauth_jwt.bearer import authenticate_token
-from oauth_jwt.exceptions import InvalidToken
+from oauth_jwt.exceptions import InvalidToken, TemporarilyUnavailable
 
 ISSUER = "https://hub.example.test"
 AUDIENCE = "https://reports.example.test/api/"
@@ -115,11 +115,14 @@ def test_jwks_url_skips_discovery(fake_hub, settings):
     assert "/.well-known/oauth-authorization-server" not in fake_hub.hits
 
 
-def test_metadata_naming_another_issuer_is_not_trusted(fake_hub):
+def test_metadata_naming_another_issuer_is_not_trusted(fake_hub, caplog):
     fake_hub.issuer = "https://evil.example.test"
     _, public = fake_hub.new_key()
-    assert jwks.remote_key(public["kid"]) is None
+    with pytest.raises(TemporarilyUnavailable, match="metadata"):
+        jwks.remote_key(public["kid"])
     assert "/jwks" not in fake_hub.hits
+    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.jwks"]
+    assert record.event == "jwks.discovery_failed" and "another issuer" in record.getMessage()
 
 
 def test_the_jwk_set_is_kept_for_its_max_age(fake_hub):
@@ -186,7 +189,8 @@ def test_a_key_named_inside_the_token_is_never_used_or_fetched(fake_hub):
 def test_an_oversized_jwk_set_is_refused(fake_hub):
     _, public = fake_hub.new_key()
     fake_hub.oversized = True
-    assert jwks.remote_key(public["kid"]) is None
+    with pytest.raises(TemporarilyUnavailable, match="keys"):
+        jwks.remote_key(public["kid"])
 
 
 def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
@@ -204,7 +208,7 @@ def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
     assert jwks.remote_key(unseen["kid"]) is None
 
 
-def test_no_hub_at_all_refuses_every_token(settings):
+def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(settings, caplog):
     settings.OAUTH_JWT = {
         **settings.OAUTH_JWT,
         "ISSUER": ISSUER,
@@ -212,7 +216,10 @@ def test_no_hub_at_all_refuses_every_token(settings):
     }
     jwks.reset()
     try:
-        assert jwks.remote_key("any") is None
+        with pytest.raises(TemporarilyUnavailable) as raised:
+            jwks.remote_key("any")
+        assert raised.value.status_code == 503 and "unknown key" not in raised.value.description
+        assert [r.event for r in caplog.records if r.name == "oauth_jwt.jwks"] == ["jwks.discovery_failed"]
     finally:
         jwks.reset()
 

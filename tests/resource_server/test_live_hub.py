@@ -141,7 +141,7 @@ def test_introspection_mode(client, hub, service_client, start_rs):
     for path in VIEWS:
         response = rs.get(path, token)
         assert response.status_code == 401
-        assert "revoked" in response.headers["WWW-Authenticate"]
+        assert "no longer active" in response.headers["WWW-Authenticate"]
 
 
 def test_wrong_introspection_credentials_fail_closed(client, hub, service_client, start_rs):
@@ -152,7 +152,48 @@ def test_wrong_introspection_credentials_fail_closed(client, hub, service_client
         RS_INTROSPECTION_CLIENT_ID=service_client.client_id,
         RS_INTROSPECTION_CLIENT_SECRET="wrong",
     )
-    assert rs.get("/drf/claims", rs_token(client, service_client)).status_code == 401
+    token = rs_token(client, service_client)
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert "revoked" not in response.text
+    assert "the hub refused this server's client credentials" in rs.log.read_text()
+
+
+def test_a_served_resources_that_misses_the_rs_is_named_in_its_log(client, hub, service_client, start_rs):
+    rs_client = make_client("client-credentials", name="Reports API")
+    ClientProfile.objects.create(client_id=rs_client.client_id, served_resources=["https://other.example.test/"])
+    rs = start_rs(
+        hub.url,
+        RS_REVOCATION_CHECK="introspection",
+        RS_INTROSPECTION_URL=f"{hub.url}/o/introspect/",
+        RS_INTROSPECTION_CLIENT_ID=rs_client.client_id,
+        RS_INTROSPECTION_CLIENT_SECRET=rs_client.secret,
+    )
+    response = rs.get("/plain/claims", rs_token(client, service_client))
+    assert response.status_code == 503 and response.json()["error"] == "temporarily_unavailable"
+    assert "served_resources" in rs.log.read_text()
+
+
+def test_a_hub_that_is_down_is_named_in_the_rs_log(client, settings, transactional_db, service_client, start_rs):
+    hub = LiveServer("127.0.0.1:0")
+    try:
+        point_hub_at(settings, hub.url)
+        rs = start_rs(
+            hub.url,
+            RS_REVOCATION_CHECK="introspection",
+            RS_INTROSPECTION_URL=f"{hub.url}/o/introspect/",
+            RS_INTROSPECTION_CLIENT_ID=service_client.client_id,
+            RS_INTROSPECTION_CLIENT_SECRET=service_client.secret,
+        )
+        token = rs_token(client, service_client)
+        assert rs.get("/drf/claims", token).status_code == 200
+    finally:
+        hub.stop()
+    time.sleep(1.2)  # past INTROSPECTION_CACHE_SECONDS
+    response = rs.get("/drf/claims", token)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "the hub is unreachable" in rs.log.read_text()
 
 
 def test_a_revoked_signing_key_is_refused_at_once_through_the_denylist(client, hub, service_client, start_rs):

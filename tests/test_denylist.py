@@ -1,0 +1,83 @@
+"""The denylist's read side ("revoked / not revoked / don't know"), the hub's seeding,
+and ``manage.py seeddenylist``."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.core.management import CommandError, call_command
+
+from oauth_jwt import denylist, keys, revocation
+from oauth_jwt.denylist import Answer, Cause
+from oauth_jwt.models import RevokedToken
+
+from .conftest import basic_auth, client_credentials_token, form_post
+
+UNREACHABLE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+
+
+@pytest.fixture
+def unreachable_denylist(settings):
+    settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
+
+
+def test_an_empty_cache_does_not_know(db):
+    caches["default"].clear()
+    assert denylist.lookup("j1", "k1") == denylist.Lookup(Answer.UNKNOWN, Cause.UNSEEDED)
+    revocation.refill()
+    assert denylist.lookup("j1", "k1").answer is Answer.NOT_REVOKED
+    revocation.deny_key("k1")
+    assert denylist.lookup("j1", "k1").answer is Answer.REVOKED
+    caches["default"].clear()  # a flush
+    assert denylist.lookup("j1", "k1").answer is Answer.UNKNOWN
+
+
+def test_a_flush_in_the_middle_of_a_seeding_is_noticed(db):
+    revocation.refill()
+    cache = caches["default"]
+    cache.delete(denylist.SEAL)  # flushed after the seal was written: entries may be gone too
+    assert denylist.lookup("j1", "k1") == denylist.Lookup(Answer.UNKNOWN, Cause.UNSEEDED)
+    assert not revocation.is_seeded()
+
+
+def test_an_unreachable_cache_is_dont_know_and_logged(db, unreachable_denylist, caplog):
+    assert denylist.lookup("j1", "k1") == denylist.Lookup(Answer.UNKNOWN, Cause.UNREACHABLE)
+    assert [r.event for r in caplog.records] == ["denylist.unreachable"]
+
+
+def test_the_hub_seeds_an_empty_cache_from_its_database(client, service_client):
+    token = client_credentials_token(client, service_client)["access_token"]
+    assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
+    (row,) = RevokedToken.objects.all()
+    caches["default"].clear()
+    assert revocation.is_revoked(row.jti, keys.signing_key().kid) is True
+    assert revocation.is_seeded()
+    assert denylist.lookup(row.jti, "other").answer is Answer.REVOKED
+
+
+def test_the_hub_answers_from_its_database_while_the_cache_is_unreachable(client, service_client, settings):
+    token = client_credentials_token(client, service_client)["access_token"]
+    assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
+    (row,) = RevokedToken.objects.all()
+    settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
+    assert revocation.is_revoked(row.jti, keys.signing_key().kid) is True
+    assert revocation.is_revoked("another-jti", keys.signing_key().kid) is False
+
+
+def test_seeddenylist_seeds_once(db, capsys):
+    caches["default"].clear()
+    call_command("seeddenylist")
+    assert revocation.is_seeded()
+    assert "Denylist seeded." in capsys.readouterr().out
+
+
+def test_seeddenylist_says_when_the_cache_is_unreachable(db, unreachable_denylist):
+    with pytest.raises(CommandError, match="unreachable"):
+        call_command("seeddenylist")
+
+
+def test_seeddenylist_every_needs_a_positive_interval(db):
+    with pytest.raises(CommandError, match="positive"):
+        call_command("seeddenylist", every=0)
