@@ -35,6 +35,13 @@ E023_USER_RESOLVER = "oauth_jwt.E023"
 W020_PLAIN_HTTP = "oauth_jwt.W020"
 # The device grant (see oauth_jwt.device).
 E040_DEVICE_CODE_LOADER = "oauth_jwt.E040"
+# Resource-server mistakes a newcomer makes (see check_resource_server_setup).
+E090_ISSUER_TRAILING_SLASH = "oauth_jwt.E090"
+E091_DENYLIST_PROCESS_LOCAL = "oauth_jwt.E091"
+E092_RETRY_AFTER = "oauth_jwt.E092"
+W090_DENYLIST_DEFAULT_CACHE = "oauth_jwt.W090"
+W091_HUB_URL_ORIGIN = "oauth_jwt.W091"
+W092_AUDIENCE_IS_ISSUER = "oauth_jwt.W092"
 # Security posture under ``check --deploy`` (registered in ``security_checks``).
 W030_HTTP_ISSUER = "oauth_jwt.W030"
 W031_KEY_SECRET_DERIVED = "oauth_jwt.W031"
@@ -64,8 +71,7 @@ def check_common(app_configs=None, **kwargs):
     if not _valid_issuer(jwt_settings.ISSUER):
         errors.append(
             checks.Error(
-                "OAUTH_JWT['ISSUER'] must be the issuer identifier: an absolute http(s) URL "
-                "without query or fragment.",
+                "OAUTH_JWT['ISSUER'] must be the issuer identifier: an absolute http(s) URL without query or fragment.",
                 hint="Set OAUTH_JWT = {'ISSUER': 'https://auth.example.com', ...}.",
                 id=E001_ISSUER,
             )
@@ -264,3 +270,79 @@ def check_resource_server_deploy(app_configs=None, **kwargs):
             id=W020_PLAIN_HTTP,
         )
     ]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+@checks.register(checks.Tags.compatibility)
+def check_resource_server_setup(app_configs=None, **kwargs):
+    """Mistakes that make a resource server refuse every token or miss revocations.
+    No network I/O: a hub that is down at start is reported by the first request."""
+    from .security_checks import process_local
+
+    messages = []
+    issuer = jwt_settings.ISSUER
+    if _valid_issuer(issuer) and issuer.endswith("/"):
+        messages.append(
+            checks.Error(
+                f"OAUTH_JWT['ISSUER'] = {issuer!r} ends with '/': 'iss' is compared character for character, "
+                "and the hub's issuer (and its metadata URL) have none.",
+                hint=f"Use {issuer.rstrip('/')!r}: exactly the 'issuer' of the hub's metadata.",
+                id=E090_ISSUER_TRAILING_SLASH,
+            )
+        )
+    if jwt_settings.RETRY_AFTER_SECONDS < 1:
+        messages.append(
+            checks.Error(
+                "OAUTH_JWT['RETRY_AFTER_SECONDS'] must be at least 1.",
+                hint="Leave it at 5 unless clients should retry later.",
+                id=E092_RETRY_AFTER,
+            )
+        )
+    if not jwt_settings.is_remote:
+        return messages
+    alias = jwt_settings.DENYLIST_CACHE
+    local = process_local(alias)
+    if jwt_settings.REVOCATION_CHECK == "denylist" and local:
+        messages.append(
+            checks.Error(
+                f"OAUTH_JWT['DENYLIST_CACHE'] is {local}: this resource server can never read the hub's "
+                "revocations, so it would answer 503 to every token.",
+                hint="Point a dedicated cache alias at the Redis the hub writes its denylist to, with the "
+                "hub's KEY_PREFIX and VERSION; or use REVOCATION_CHECK = 'introspection'.",
+                id=E091_DENYLIST_PROCESS_LOCAL,
+            )
+        )
+    elif jwt_settings.REVOCATION_CHECK == "denylist" and alias == "default":
+        messages.append(
+            checks.Warning(
+                "The denylist is this project's 'default' cache: everything else it caches (sessions, "
+                "throttles, your own entries) goes into the hub's denylist Redis.",
+                hint="Add a dedicated alias, e.g. CACHES['denylist'], and set "
+                "OAUTH_JWT['DENYLIST_CACHE'] = 'denylist'.",
+                id=W090_DENYLIST_DEFAULT_CACHE,
+            )
+        )
+    for name in ("METADATA_URL", "JWKS_URL"):
+        value = getattr(jwt_settings, name)
+        if value and _valid_issuer(value) and _valid_issuer(issuer) and _origin(value) != _origin(issuer):
+            messages.append(
+                checks.Warning(
+                    f"OAUTH_JWT[{name!r}] is on another origin than ISSUER: usually a typo.",
+                    hint=f"The hub's metadata is at {issuer.rstrip('/')}/.well-known/oauth-authorization-server.",
+                    id=W091_HUB_URL_ORIGIN,
+                )
+            )
+    if issuer and issuer.rstrip("/") in {a.rstrip("/") for a in jwt_settings.AUDIENCE}:
+        messages.append(
+            checks.Warning(
+                "OAUTH_JWT['AUDIENCE'] is the hub's issuer: it must be this API's own identifier, "
+                "the 'resource' its clients ask the hub for.",
+                hint="For example 'https://reports.example.com/api/'.",
+                id=W092_AUDIENCE_IS_ISSUER,
+            )
+        )
+    return messages

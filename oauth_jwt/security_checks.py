@@ -119,7 +119,7 @@ def check_provider_gates(app_configs=None, **kwargs):
     ]
 
 
-def _process_local(alias: str) -> str | None:
+def process_local(alias: str) -> str | None:
     try:
         cache = caches[alias]
     except InvalidCacheBackendError:
@@ -140,7 +140,7 @@ def check_shared_caches(app_configs=None, **kwargs):
         uses.append(("THROTTLE_CACHE", "each worker process gets its own client-authentication budget"))
     messages = []
     for name, effect in uses:
-        local = _process_local(getattr(jwt_settings, name))
+        local = process_local(getattr(jwt_settings, name))
         if local:
             messages.append(
                 checks.Warning(

@@ -111,3 +111,65 @@ def test_w020_plain_http_hub_under_deploy(settings):
     assert oj_checks.W020_PLAIN_HTTP in result.stderr
     loopback = rs_check(RS_JWKS_URL="http://127.0.0.1:8000/.well-known/jwks.json")
     assert oj_checks.W020_PLAIN_HTTP not in loopback.stderr
+
+
+REMOTE = {
+    "ISSUER": "https://auth.example.test",
+    "METADATA_URL": "https://auth.example.test/.well-known/oauth-authorization-server",
+    "AUDIENCE": "https://reports.example.test/api/",
+    "REVOCATION_CHECK": "denylist",
+    "DENYLIST_CACHE": "denylist",
+}
+REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/13"}
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def setup_ids(settings, caches=None, **jwt):
+    settings.CACHES = {"default": LOCMEM, "denylist": REDIS, **(caches or {})}
+    settings.OAUTH_JWT = {**REMOTE, **jwt}
+    return ids(oj_checks.check_resource_server_setup())
+
+
+def test_setup_checks_are_registered_and_quiet_for_a_good_rs(settings):
+    assert oj_checks.check_resource_server_setup in checks.registry.registry.get_checks()
+    assert setup_ids(settings) == set()
+
+
+def test_a_trailing_slash_on_the_issuer_is_an_error(settings):
+    assert setup_ids(settings, ISSUER="https://auth.example.test/") == {oj_checks.E090_ISSUER_TRAILING_SLASH}
+
+
+def test_a_denylist_rs_on_a_per_process_cache_is_an_error(settings):
+    for backend in (LOCMEM, {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}):
+        found = setup_ids(settings, caches={"denylist": backend})
+        assert found == {oj_checks.E091_DENYLIST_PROCESS_LOCAL}
+    assert setup_ids(settings, caches={"denylist": LOCMEM}, REVOCATION_CHECK="introspection") == set()
+
+
+def test_the_denylist_on_the_default_cache_is_a_warning(settings):
+    settings.CACHES = {"default": REDIS}
+    settings.OAUTH_JWT = {**REMOTE, "DENYLIST_CACHE": "default"}
+    assert ids(oj_checks.check_resource_server_setup()) == {oj_checks.W090_DENYLIST_DEFAULT_CACHE}
+
+
+def test_hub_urls_on_another_origin_and_an_audience_equal_to_the_issuer_are_warnings(settings):
+    found = setup_ids(settings, METADATA_URL="https://auht.example.test/.well-known/oauth-authorization-server")
+    assert found == {oj_checks.W091_HUB_URL_ORIGIN}
+    assert setup_ids(settings, AUDIENCE="https://auth.example.test") == {oj_checks.W092_AUDIENCE_IS_ISSUER}
+    assert setup_ids(settings, RETRY_AFTER_SECONDS=0) == {oj_checks.E092_RETRY_AFTER}
+
+
+def test_manage_py_check_fails_on_the_trailing_slash_without_any_network_io():
+    # The hub named here does not exist: `check` must not try to reach it.
+    result = rs_check(
+        RS_ISSUER="https://auth.example.test/",
+        RS_METADATA_URL="https://auth.example.test/.well-known/oauth-authorization-server",
+    )
+    assert result.returncode != 0
+    assert "oauth_jwt.E090" in result.stderr
+
+
+def test_call_command_check_reports_a_locmem_denylist(settings):
+    setup_ids(settings, caches={"denylist": LOCMEM})
+    with pytest.raises(SystemCheckError, match="oauth_jwt.E091"):
+        call_command("check")

@@ -24,10 +24,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tests.rs_project.urls"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 CACHES = {
-    "default": {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The hub's denylist Redis, under an alias of its own.
+    "denylist": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("RS_CACHE_URL", "redis://127.0.0.1:6379/0"),
-    }
+    },
 }
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -38,7 +40,7 @@ OAUTH_JWT = {
     "JWKS_URL": os.environ.get("RS_JWKS_URL", ""),
     "AUDIENCE": os.environ["RS_AUDIENCE"],
     "REVOCATION_CHECK": os.environ.get("RS_REVOCATION_CHECK", "denylist"),
-    "DENYLIST_CACHE": "default",
+    "DENYLIST_CACHE": "denylist",
     "JWKS_REFRESH_INTERVAL_SECONDS": float(os.environ.get("RS_JWKS_REFRESH_INTERVAL", "1")),
     "INTROSPECTION_URL": os.environ.get("RS_INTROSPECTION_URL", ""),
     "INTROSPECTION_CLIENT_ID": os.environ.get("RS_INTROSPECTION_CLIENT_ID", ""),
