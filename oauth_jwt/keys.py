@@ -129,7 +129,72 @@ def create_key(algorithm: str | None = None) -> SigningKey:
     return key
 
 
-rotate = create_key
+rotate = create_key  # at once: see ``stage`` for the rotation that refuses no token
+
+
+def activation_delay() -> timedelta:
+    """How long a next key is published before it signs: the hub's processes reload
+    their key snapshot (``KEY_CACHE_SECONDS``), a resource server's copy of the JWK set
+    expires (``JWKS_MAX_AGE_SECONDS``), and one that could not refetch at once retries
+    after ``JWKS_REFRESH_INTERVAL_SECONDS`` (set it on the hub to your resource servers'
+    longest)."""
+    return timedelta(
+        seconds=jwt_settings.KEY_CACHE_SECONDS
+        + jwt_settings.JWKS_MAX_AGE_SECONDS
+        + jwt_settings.JWKS_REFRESH_INTERVAL_SECONDS
+    )
+
+
+def staged() -> SigningKey | None:
+    return SigningKey.objects.filter(state=SigningKey.State.NEXT).first()
+
+
+def stage(algorithm: str | None = None) -> SigningKey:
+    """Publish a next key that starts signing after ``activation_delay()`` (the routine
+    rotation: no resource server ever meets a token signed by a key it cannot have).
+    A key already staged is returned as it is; without any signing key, the new one
+    signs at once."""
+    existing = staged()
+    if existing is not None:
+        return existing
+    if not SigningKey.objects.filter(state=SigningKey.State.ACTIVE).exists():
+        return create_key(algorithm)  # nothing signs yet, so nothing to wait for
+    algorithm = algorithm or jwt_settings.SIGNING_ALGORITHM
+    private_key = _generate_private_key(algorithm)
+    public = _public_jwk(private_key, algorithm)
+    key = SigningKey.objects.create(
+        kid=public["kid"],
+        algorithm=algorithm,
+        state=SigningKey.State.NEXT,
+        public_jwk=public,
+        encrypted_private_key=_encrypt(private_key),
+        activates_at=timezone.now() + activation_delay(),
+    )
+    invalidate_cache()
+    logger.info(
+        "signing key staged",
+        extra={"event": "key.staged", "kid": key.kid, "alg": algorithm, "activates_at": key.activates_at.isoformat()},
+    )
+    return key
+
+
+def activate_staged(force: bool = False) -> SigningKey | None:
+    """Make the next key the signing key once it is due (or at once with ``force``);
+    the active one retires. Returns the key that took over, if any."""
+    with transaction.atomic():
+        candidates = SigningKey.objects.select_for_update().filter(state=SigningKey.State.NEXT)
+        if not force:
+            candidates = candidates.filter(activates_at__lte=timezone.now())
+        key = candidates.first()
+        if key is None:
+            return None
+        for previous in SigningKey.objects.select_for_update().filter(state=SigningKey.State.ACTIVE):
+            _retire(previous)
+        key.state = SigningKey.State.ACTIVE
+        key.save(update_fields=["state"])
+    invalidate_cache()
+    logger.info("signing key activated", extra={"event": "key.activated", "kid": key.kid, "alg": key.algorithm})
+    return key
 
 
 def _retire(key: SigningKey) -> None:
@@ -146,8 +211,8 @@ def retire(key: SigningKey) -> SigningKey | None:
 
     Returns the new signing key, if one was made."""
     if key.state == SigningKey.State.ACTIVE:
-        return create_key(key.algorithm)
-    if key.state == SigningKey.State.RETIRED:
+        return activate_staged(force=True) or create_key(key.algorithm)
+    if key.state in (SigningKey.State.RETIRED, SigningKey.State.NEXT):
         return None
     raise ValueError("A revoked key cannot be retired.")
 
@@ -155,10 +220,14 @@ def retire(key: SigningKey) -> SigningKey | None:
 def revoke(key: SigningKey) -> SigningKey | None:
     """Remove ``key`` from the JWK set at once: tokens it signed stop validating.
 
-    Returns the new signing key when the revoked one was signing."""
+    Returns the new signing key when the revoked one was signing: the staged next key
+    if there is one (resource servers may already hold it), else a new key (resource
+    servers refuse its tokens until they refetch the JWK set)."""
     from . import revocation
 
-    replacement = create_key(key.algorithm) if key.state == SigningKey.State.ACTIVE else None
+    replacement = None
+    if key.state == SigningKey.State.ACTIVE:
+        replacement = activate_staged(force=True) or create_key(key.algorithm)
     key.refresh_from_db()
     key.state = SigningKey.State.REVOKED
     key.revoked_at = timezone.now()
@@ -213,6 +282,8 @@ def invalidate_cache() -> None:
 
 
 def _load() -> _Snapshot:
+    if SigningKey.objects.filter(state=SigningKey.State.NEXT, activates_at__lte=timezone.now()).exists():
+        activate_staged()
     public: dict[str, PublicKey] = {}
     active = None
     for row in SigningKey.objects.exclude(state=SigningKey.State.REVOKED):

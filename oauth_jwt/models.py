@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SigningKey(models.Model):
-    """A signing key. Exactly one is ``active`` (signs); ``retired`` keys stay
-    published until every token they signed has expired; ``revoked`` keys are gone
-    from the JWK set at once."""
+    """A signing key. A ``next`` key is published but does not sign until
+    ``activates_at``, by which time every resource server can have fetched it; exactly
+    one is ``active`` (signs); ``retired`` keys stay published until every token they
+    signed has expired; ``revoked`` keys are gone from the JWK set at once."""
 
     class State(models.TextChoices):
+        NEXT = "next", _("next (published, not signing yet)")
         ACTIVE = "active", _("active")
         RETIRED = "retired", _("retired")
         REVOKED = "revoked", _("revoked")
@@ -36,6 +38,13 @@ class SigningKey(models.Model):
     # Fernet token of the PKCS#8 PEM; the key that opens it is derived from settings.
     encrypted_private_key = models.TextField(editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    activates_at = models.DateTimeField(
+        _("signs from"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A next key signs from then on: once every resource server can have fetched it."),
+    )
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
     publish_until = models.DateTimeField(
         _("published until"),
@@ -63,7 +72,7 @@ class SigningKey(models.Model):
 
     @property
     def is_published(self) -> bool:
-        if self.state == self.State.ACTIVE:
+        if self.state in (self.State.ACTIVE, self.State.NEXT):
             return True
         return self.state == self.State.RETIRED and (self.publish_until is None or self.publish_until > timezone.now())
 

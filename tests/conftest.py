@@ -201,3 +201,29 @@ def api(client):
         return client.get("/api/me", **headers, **extra)
 
     return call
+
+
+class Clock:
+    """Moves ``time.time``, ``time.monotonic`` and Django's ``timezone.now`` forward
+    together, so that minutes pass without waiting (key snapshots, JWK set caches and
+    key activation all see the same clock)."""
+
+    def __init__(self, monkeypatch) -> None:
+        import time as time_module
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        self.offset = 0.0
+        real_time, real_monotonic, real_now = time_module.time, time_module.monotonic, timezone.now
+        monkeypatch.setattr(time_module, "time", lambda: real_time() + self.offset)
+        monkeypatch.setattr(time_module, "monotonic", lambda: real_monotonic() + self.offset)
+        monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=self.offset))
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)

@@ -1,5 +1,7 @@
 """Signing keys: generation per algorithm, encryption at rest, RFC 7638 kids, rotation."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -64,15 +66,26 @@ def test_encryption_key_comes_from_settings():
     assert keys._decrypt(stored) is not None
 
 
-def test_rotatekeys_keeps_old_tokens_valid_and_signs_with_the_new_kid(client, service_client):
+def test_rotatekeys_publishes_the_next_key_before_it_signs(client, service_client, clock):
     old_token = client_credentials_token(client, service_client)["access_token"]
     old_kid = verify_independently(client, old_token)[0]["kid"]
 
-    call_command("rotatekeys")
+    out = StringIO()
+    call_command("rotatekeys", stdout=out)
+    staged = SigningKey.objects.get(state=SigningKey.State.NEXT)
+    assert f"Next signing key {staged.kid}" in out.getvalue() and "Stage: next" in out.getvalue()
+    assert (staged.activates_at - staged.created_at).total_seconds() == pytest.approx(10 + 300 + 30, abs=5)
+    assert staged.kid in {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
+    still_old = client_credentials_token(client, service_client)["access_token"]
+    assert verify_independently(client, still_old)[0]["kid"] == old_kid
+    call_command("rotatekeys", stdout=out)  # a second call reports the same stage
+    assert "is already staged" in out.getvalue() and SigningKey.objects.filter(state="next").count() == 1
+
+    clock.advance(keys.activation_delay().total_seconds() + 1)
 
     new_token = client_credentials_token(client, service_client)["access_token"]
     new_kid = verify_independently(client, new_token)[0]["kid"]
-    assert new_kid != old_kid
+    assert new_kid == staged.kid
     published = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert {old_kid, new_kid} <= published
     verify_independently(client, old_token)
@@ -84,12 +97,18 @@ def test_rotatekeys_keeps_old_tokens_valid_and_signs_with_the_new_kid(client, se
 
 
 def test_rotatekeys_with_another_algorithm(client):
-    from io import StringIO
-
     out = StringIO()
     call_command("rotatekeys", "--algorithm", "ES256", stdout=out)
     assert "ES256" in out.getvalue()
-    assert SigningKey.objects.get(state="active").algorithm == "ES256"
+    assert SigningKey.objects.get(state="next").algorithm == "ES256"
+
+
+def test_rotatekeys_now_signs_at_once_and_says_what_it_breaks(client):
+    out = StringIO()
+    call_command("rotatekeys", "--now", stdout=out)
+    active = SigningKey.objects.get(state="active")
+    assert f"New signing key {active.kid}" in out.getvalue()
+    assert "refuses its tokens until it refetches the JWK set: at most 30 s" in out.getvalue()
 
 
 def test_retired_key_leaves_the_jwks_once_its_tokens_expired(client):

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -43,12 +44,31 @@ def _live_count(key: SigningKey) -> int | None:
 
 
 class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
-    list_display = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at")
+    list_display = (
+        "kid",
+        "algorithm",
+        "state",
+        "created_at",
+        "activates_at",
+        "retired_at",
+        "publish_until",
+        "revoked_at",
+    )
     list_filter = ("state", "algorithm")
     search_fields = ("=kid",)
     ordering = ("-created_at",)
     actions = ("rotate", "retire", "revoke")
-    fields = ("kid", "algorithm", "state", "created_at", "retired_at", "publish_until", "revoked_at", "jwk")
+    fields = (
+        "kid",
+        "algorithm",
+        "state",
+        "created_at",
+        "activates_at",
+        "retired_at",
+        "publish_until",
+        "revoked_at",
+        "jwk",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("public JWK"))
@@ -56,19 +76,24 @@ class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
         return format_html("<pre>{}</pre>", json.dumps(obj.public_jwk, indent=2))
 
     @admin.action(
-        description=_("Rotate: a new key signs from now on, the selected active key retires"), permissions=("change",)
+        description=_("Rotate: publish a next key now; it signs once every resource server can have it"),
+        permissions=("change",),
     )
     def rotate(self, request, queryset):
         active = queryset.filter(state=SigningKey.State.ACTIVE).first()
         if active is None:
             self.message_user(request, _("Select the active key to rotate it."), level="warning")
             return
-        new = keys.rotate(active.algorithm)
-        active.refresh_from_db()
-        self.log_change(request, active, _("Retired by rotation."))
-        self.log_addition(request, new, _("Created by rotation."))
-        security_event("key.rotated", request, "signing key rotated", kid=new.kid, previous_kid=active.kid)
-        self.message_user(request, _("New signing key %(kid)s is active.") % {"kid": new.kid})
+        already = keys.staged()
+        new = keys.stage(active.algorithm)
+        if already is None:
+            self.log_addition(request, new, _("Staged by rotation."))
+            security_event("key.rotated", request, "signing key staged", kid=new.kid, previous_kid=active.kid)
+        self.message_user(
+            request,
+            _("Next signing key %(kid)s is published; it signs from %(when)s.")
+            % {"kid": new.kid, "when": date_format(timezone.localtime(new.activates_at), "DATETIME_FORMAT")},
+        )
 
     @admin.action(
         description=_("Retire: stop signing, stay published until its tokens expire"), permissions=("change",)

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import records
+from oauth_jwt import keys, records
 from oauth_jwt.models import RevokedToken, SigningKey
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import client_credentials_token
@@ -42,28 +42,33 @@ def test_the_list_and_detail_show_public_material_only(admin_client):
     assert admin_client.post(f"{KEYS}{key.pk}/change/", {}).status_code == 403
 
 
-def test_rotate_makes_a_new_signing_key_and_old_tokens_stay_valid(admin_client, client, service_client, api, caplog):
+def test_rotate_stages_a_published_next_key_that_signs_later(admin_client, client, service_client, api, caplog, clock):
     caplog.set_level(logging.INFO)
     old = active_key()
     token = client_credentials_token(client, service_client)["access_token"]
-    action(admin_client, KEYS, "rotate", [old.pk])
-    new = active_key()
-    old.refresh_from_db()
-    assert new.pk != old.pk and old.state == SigningKey.State.RETIRED and old.publish_until is not None
+    response = action(admin_client, KEYS, "rotate", [old.pk], follow=True)
+    new = SigningKey.objects.get(state=SigningKey.State.NEXT)
+    assert f"Next signing key {new.kid} is published; it signs from" in response.content.decode()
+    listing = admin_client.get(KEYS).content.decode()
+    assert "next (published, not signing yet)" in listing and "signs from" in listing.lower()
     assert {old.kid, new.kid} <= published_kids(client)
-    assert api(token).status_code == 200
-    assert client_credentials_token(client, service_client)
-    assert records.of(get_access_token_model().objects.latest("pk")).key_pk == new.pk
-    assert LogEntry.objects.filter(object_id=str(old.pk), action_flag=CHANGE).exists()
+    assert active_key().pk == old.pk  # not signing yet
     assert LogEntry.objects.filter(object_id=str(new.pk), action_flag=ADDITION).exists()
     assert [r.kid for r in caplog.records if getattr(r, "event", "") == "key.rotated"] == [new.kid]
+
+    clock.advance(keys.activation_delay().total_seconds() + 1)
+    assert client_credentials_token(client, service_client)
+    old.refresh_from_db()
+    assert active_key().pk == new.pk and old.state == SigningKey.State.RETIRED and old.publish_until is not None
+    assert records.of(get_access_token_model().objects.latest("pk")).key_pk == new.pk
+    assert api(token).status_code == 200
 
 
 def test_rotate_needs_the_active_key_selected(admin_client):
     old = active_key()
     action(admin_client, KEYS, "rotate", [old.pk])
-    retired = SigningKey.objects.get(pk=old.pk)
-    response = action(admin_client, KEYS, "rotate", [retired.pk], follow=True)
+    staged = SigningKey.objects.get(state=SigningKey.State.NEXT)
+    response = action(admin_client, KEYS, "rotate", [staged.pk], follow=True)
     assert "Select the active key" in response.content.decode()
 
 
@@ -110,7 +115,7 @@ def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
 def test_revoking_a_key_leaves_the_tokens_other_keys_signed(admin_client, client, service_client, api):
     old = active_key()
     by_old = client_credentials_token(client, service_client)["access_token"]
-    action(admin_client, KEYS, "rotate", [old.pk])
+    keys.rotate()
     by_new = client_credentials_token(client, service_client)["access_token"]
     confirm = action(admin_client, KEYS, "revoke", [old.pk])
     assert "1 live access token it signed is revoked with it." in confirm.content.decode()

@@ -75,7 +75,7 @@ def test_key_rotation_on_the_hub(client, hub, service_client, start_rs):
     rs = start_rs(hub.url, RS_JWKS_REFRESH_INTERVAL="1")
     old = rs_token(client, service_client)
     assert rs.get("/drf/claims", old).status_code == 200  # the RS now holds the JWK set
-    call_command("rotatekeys")
+    call_command("rotatekeys", "--now")
     new = rs_token(client, service_client)
     assert jwt.get_unverified_header(new)["kid"] != jwt.get_unverified_header(old)["kid"]
     time.sleep(1.2)  # past the refetch interval: an unknown kid makes the RS fetch again
@@ -92,7 +92,7 @@ def test_hub_outage_keeps_known_keys_only(client, settings, transactional_db, se
         rs = start_rs(hub.url, RS_JWKS_REFRESH_INTERVAL="1")
         known = rs_token(client, service_client)
         assert rs.get("/plain/claims", known).status_code == 200
-        call_command("rotatekeys")
+        call_command("rotatekeys", "--now")
         unknown = rs_token(client, service_client)
     finally:
         hub.stop()
