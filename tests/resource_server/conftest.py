@@ -88,6 +88,34 @@ class ResourceServer:
                 self.process.wait(10)
 
 
+def wait_until_listening(server: ResourceServer, port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"the resource server exited:\n{server.log.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the resource server did not start:\n{server.log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The distribution, built once from pyproject.toml."""
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (built,) = out.glob("django_oauth_jwt-*.whl")
+    return built
+
+
 @pytest.fixture
 def start_rs(tmp_path):
     """``start_rs(issuer, **RS_env)``: run ``tests.rs_project`` on a free port."""
@@ -116,16 +144,8 @@ def start_rs(tmp_path):
             )
         server = ResourceServer(f"http://127.0.0.1:{port}", process, log)
         started.append(server)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"the resource server exited:\n{log.read_text()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return server
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail(f"the resource server did not start:\n{log.read_text()}")
+        wait_until_listening(server, port)
+        return server
 
     yield start
     for server in started:

@@ -8,8 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from .conftest import REPO
 
 REQUIRED = (
@@ -29,14 +27,6 @@ def run(*args: str, cwd: Path | None = None) -> str:
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO))
-    (built,) = out.glob("django_oauth_jwt-*.whl")
-    return built
 
 
 def test_the_wheel_carries_templates_static_files_and_migrations(wheel):

@@ -1,0 +1,120 @@
+"""docs/resource-server.md, followed verbatim: the wheel installed on its own, a fresh
+``startproject``, the guide's blocks appended to its files, run against a live hub."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oauth_jwt.models import ClientProfile
+
+from .. import guides
+from ..conftest import basic_auth, client_credentials_token, form_post, make_client
+from .conftest import REDIS_URL, REPO, ResourceServer, free_port, wait_until_listening
+
+pytestmark = pytest.mark.redis
+
+GUIDE = REPO / "docs" / "resource-server.md"
+AUDIENCE = "http://127.0.0.1:8001/api/"
+
+
+def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, capture_output=True, text=True, timeout=300, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel alone on the path (the checkout is not importable from the project)."""
+    site = tmp_path_factory.mktemp("site")
+    run(sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel))
+    return site
+
+
+def build_project(tmp_path: Path, variant: str = "") -> Path:
+    root = tmp_path / f"project-{variant or 'base'}"
+    root.mkdir()
+    run(sys.executable, "-m", "django", "startproject", "reports", str(root), cwd=tmp_path)
+    guides.apply(guides.snippets(GUIDE), root / "reports", variant)
+    return root
+
+
+def environment(installed: Path, hub_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    return {**env, "PYTHONPATH": str(installed), "AUTHHUB_URL": hub_url, "DENYLIST_REDIS_URL": REDIS_URL, **extra}
+
+
+@pytest.fixture
+def start_project(installed, tmp_path):
+    started: list[ResourceServer] = []
+
+    def start(hub_url: str, variant: str = "", **extra: str) -> ResourceServer:
+        root = build_project(tmp_path, variant)
+        env = environment(installed, hub_url, **extra)
+        check = subprocess.run(
+            [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert check.returncode == 0, check.stdout + check.stderr
+        where = run(sys.executable, "-c", "import oauth_jwt; print(oauth_jwt.__file__)", cwd=root, env=env)
+        assert where.stdout.startswith(str(installed))  # the wheel, not the checkout
+        port = free_port()
+        log = tmp_path / f"rs-{variant or 'base'}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=root,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = ResourceServer(f"http://127.0.0.1:{port}", process, log)
+        started.append(server)
+        wait_until_listening(server, port)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def revoke(client, service, token: str) -> None:
+    assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service)).status_code == 200
+
+
+def test_the_guide_builds_a_denylist_resource_server(client, hub, service_client, start_project):
+    rs = start_project(hub.url)
+    token = client_credentials_token(client, service_client, scope="read write", resource=AUDIENCE)["access_token"]
+    reports = rs.get("/api/reports", token)
+    assert reports.status_code == 200, reports.text
+    assert reports.json() == {"sub": service_client.client_id, "client_id": service_client.client_id}
+    assert rs.post("/api/publish", token).status_code == 200
+    narrow = client_credentials_token(client, service_client, scope="read", resource=AUDIENCE)["access_token"]
+    assert 'scope="write"' in rs.post("/api/publish", narrow).headers["WWW-Authenticate"]
+    assert rs.get("/api/reports").status_code == 401
+    revoke(client, service_client, token)
+    refused = rs.get("/api/reports", token)
+    assert refused.status_code == 401 and "revoked" in refused.headers["WWW-Authenticate"]
+
+
+def test_the_guide_builds_an_introspection_resource_server(client, hub, service_client, start_project):
+    own = make_client("client-credentials", name="Reports API")
+    ClientProfile.objects.create(client_id=own.client_id, served_resources=[AUDIENCE])
+    rs = start_project(
+        hub.url, "introspection", INTROSPECTION_CLIENT_ID=own.client_id, INTROSPECTION_CLIENT_SECRET=own.secret
+    )
+    token = client_credentials_token(client, service_client, resource=AUDIENCE)["access_token"]
+    assert rs.get("/api/reports", token).status_code == 200
+    other = client_credentials_token(client, service_client, resource=AUDIENCE)["access_token"]
+    revoke(client, service_client, other)
+    refused = rs.get("/api/reports", other)
+    assert refused.status_code == 401 and "no longer active" in refused.headers["WWW-Authenticate"]
