@@ -123,29 +123,31 @@ def _resolve_user(auth: TokenAuth):
 
 
 def check_revocation(auth: TokenAuth, raw_token: str) -> None:
-    """Refuse a revoked token. "Don't know" is never "not revoked": a resource server
-    asks introspection when it is configured, and otherwise answers 503."""
     mode = jwt_settings.REVOCATION_CHECK
-    if mode == "denylist":
-        if not jwt_settings.is_remote:
-            from .revocation import is_revoked  # the hub: seeds from its own database
-
-            revoked = is_revoked(auth.jti, auth.header["kid"])
-        else:
-            found = denylist.lookup(auth.jti, auth.header["kid"])
-            if found.answer is denylist.Answer.UNKNOWN:
-                if not introspection_client.configured():
-                    raise TemporarilyUnavailable(
-                        "The resource server cannot check revocation right now; try again shortly.",
-                        retry_after=jwt_settings.RETRY_AFTER_SECONDS,
-                    )
-                revoked = not introspection_client.is_active(raw_token, auth)
-            else:
-                revoked = found.answer is denylist.Answer.REVOKED
-        if revoked:
-            raise InvalidToken("The access token was revoked.")
-    elif mode == "introspection" and not introspection_client.is_active(raw_token, auth):
+    if mode == "denylist" and _denylisted(auth, raw_token):
+        raise InvalidToken("The access token was revoked.")
+    if mode == "introspection" and not introspection_client.is_active(raw_token, auth):
         raise InvalidToken("The hub reports that the access token is no longer active.")
+
+
+def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
+    """ "Don't know" is never "not revoked": the hub seeds the denylist from its own
+    database; a resource server asks introspection when it is configured, and
+    otherwise answers 503."""
+    kid = auth.header["kid"]
+    if not jwt_settings.is_remote:
+        from .revocation import is_revoked
+
+        return is_revoked(auth.jti, kid)
+    found = denylist.lookup(auth.jti, kid)
+    if found.answer is not denylist.Answer.UNKNOWN:
+        return found.answer is denylist.Answer.REVOKED
+    if introspection_client.configured():
+        return not introspection_client.is_active(raw_token, auth)
+    raise TemporarilyUnavailable(
+        "The resource server cannot check revocation right now; try again shortly.",
+        retry_after=jwt_settings.RETRY_AFTER_SECONDS,
+    )
 
 
 def authenticate_token(raw_token: str):

@@ -1,10 +1,12 @@
 """A live hub (pytest-django's live server, issuer = its URL) and the resource-server
 project of ``tests/rs_project`` run in a subprocess against it, sharing a Redis
-denylist (``redis://127.0.0.1:6379/13`` unless ``RS_TEST_REDIS_URL`` says otherwise)."""
+denylist: a redis-server of this test session's own on a free port (so that no other
+suite's flush reaches it), or ``RS_TEST_REDIS_URL`` when that is set."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +22,43 @@ from oauth2_provider.settings import oauth2_settings
 from oauth_jwt import jwks, revocation
 
 REPO = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("RS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+_redis_url = os.environ.get("RS_TEST_REDIS_URL", "")
+
+
+def redis_url() -> str:
+    return _redis_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _denylist_redis(tmp_path_factory):
+    """Start the session's own redis-server unless RS_TEST_REDIS_URL names one."""
+    global _redis_url
+    server = shutil.which("redis-server")
+    if _redis_url or server is None:
+        _redis_url = _redis_url or "redis://127.0.0.1:6379/13"
+        yield
+        return
+    port = free_port()
+    log = tmp_path_factory.mktemp("redis") / "redis.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    _redis_url = f"redis://127.0.0.1:{port}/0"
+    yield
+    process.terminate()
+    process.wait(15)
+
+
 RS_AUDIENCE = "https://reports.example.test/api/"
 HUB_API = "https://hub-api.example.test/"
 
@@ -35,7 +73,7 @@ def point_hub_at(settings, url: str, **jwt_overrides) -> None:
     """Make the in-process hub issue tokens as ``url`` with a Redis denylist."""
     settings.CACHES = {
         **settings.CACHES,
-        "denylist": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "denylist": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url()},
     }
     settings.OAUTH_JWT = {
         **settings.OAUTH_JWT,
@@ -131,7 +169,7 @@ def start_rs(tmp_path):
             "RS_ISSUER": issuer,
             "RS_METADATA_URL": f"{issuer}/.well-known/oauth-authorization-server",
             "RS_AUDIENCE": RS_AUDIENCE,
-            "RS_CACHE_URL": REDIS_URL,
+            "RS_CACHE_URL": redis_url(),
             **env,
         }
         with log.open("wb") as out:

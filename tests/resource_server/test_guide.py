@@ -14,7 +14,7 @@ from oauth_jwt.models import ClientProfile
 
 from .. import guides
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
-from .conftest import REDIS_URL, REPO, ResourceServer, free_port, wait_until_listening
+from .conftest import REPO, ResourceServer, free_port, redis_url, wait_until_listening
 
 pytestmark = pytest.mark.redis
 
@@ -46,7 +46,7 @@ def build_project(tmp_path: Path, variant: str = "") -> Path:
 
 def environment(installed: Path, hub_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
-    return {**env, "PYTHONPATH": str(installed), "AUTHHUB_URL": hub_url, "DENYLIST_REDIS_URL": REDIS_URL, **extra}
+    return {**env, "PYTHONPATH": str(installed), "AUTHHUB_URL": hub_url, "DENYLIST_REDIS_URL": redis_url(), **extra}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import time
 
 import jwt
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
@@ -13,7 +14,7 @@ from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile, SigningKey
 
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
-from .conftest import RS_AUDIENCE, point_hub_at
+from .conftest import RS_AUDIENCE, free_port, point_hub_at
 
 pytestmark = pytest.mark.redis
 
@@ -205,3 +206,43 @@ def test_a_revoked_signing_key_is_refused_at_once_through_the_denylist(client, h
     replacement = rs_token(client, service_client)  # signed by the key that took over
     time.sleep(1.2)  # past the refetch interval
     assert rs.get("/plain/claims", replacement).status_code == 200
+
+
+def test_an_rs_started_while_the_hub_is_down_says_so_and_recovers(
+    client, settings, transactional_db, service_client, start_rs
+):
+    port = free_port()
+    hub_url = f"http://127.0.0.1:{port}"
+    point_hub_at(settings, hub_url)
+    token = rs_token(client, service_client)
+    rs = start_rs(hub_url)  # `check` ran at start-up without reaching the hub
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert "unknown key" not in response.text
+    assert "hub metadata unavailable" in rs.log.read_text()
+    hub = LiveServer(f"127.0.0.1:{port}")
+    try:
+        time.sleep(1.2)  # past the RS's retry interval (1 s in the test project)
+        assert rs.get("/drf/claims", token).status_code == 200
+    finally:
+        hub.stop()
+
+
+def test_a_denylist_rs_asks_introspection_while_the_denylist_does_not_know(client, hub, service_client, start_rs):
+    rs_client = make_client("client-credentials", name="Reports API")
+    ClientProfile.objects.create(client_id=rs_client.client_id, served_resources=[RS_AUDIENCE])
+    rs = start_rs(
+        hub.url,
+        RS_REVOCATION_CHECK="denylist",
+        RS_INTROSPECTION_URL=f"{hub.url}/o/introspect/",
+        RS_INTROSPECTION_CLIENT_ID=rs_client.client_id,
+        RS_INTROSPECTION_CLIENT_SECRET=rs_client.secret,
+    )
+    good, revoked = rs_token(client, service_client), rs_token(client, service_client)
+    revoke(client, service_client, revoked)
+    caches["denylist"].clear()  # flushed: the entry of the revoked token is gone too
+    assert rs.get("/drf/claims", good).status_code == 200
+    refused = rs.get("/plain/claims", revoked)
+    assert refused.status_code == 401 and "revoked" in refused.headers["WWW-Authenticate"]
+    assert "denylist not seeded" in rs.log.read_text()
