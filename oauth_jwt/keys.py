@@ -207,12 +207,20 @@ def _retire(key: SigningKey) -> None:
 
 
 def retire(key: SigningKey) -> SigningKey | None:
-    """Stop signing with ``key``; if it was the signing key a new one takes over.
+    """Stop signing with ``key``; if it was the signing key the staged key (or a new
+    one) takes over. A staged key that never signed leaves the JWK set at once.
 
-    Returns the new signing key, if one was made."""
+    Returns the new signing key, if one took over."""
     if key.state == SigningKey.State.ACTIVE:
         return activate_staged(force=True) or create_key(key.algorithm)
-    if key.state in (SigningKey.State.RETIRED, SigningKey.State.NEXT):
+    if key.state == SigningKey.State.NEXT:
+        now = timezone.now()
+        SigningKey.objects.filter(pk=key.pk, state=SigningKey.State.NEXT).update(
+            state=SigningKey.State.RETIRED, retired_at=now, publish_until=now
+        )
+        invalidate_cache()
+        return None
+    if key.state == SigningKey.State.RETIRED:
         return None
     raise ValueError("A revoked key cannot be retired.")
 

@@ -81,6 +81,25 @@ def test_retire_keeps_the_key_published_and_makes_a_new_one(admin_client, client
     assert LogEntry.objects.filter(object_id=str(old.pk), action_flag=CHANGE).exists()
 
 
+def test_retiring_the_active_key_hands_over_to_the_staged_one(admin_client, client):
+    old = active_key()
+    action(admin_client, KEYS, "rotate", [old.pk])
+    staged = SigningKey.objects.get(state=SigningKey.State.NEXT)
+    action(admin_client, KEYS, "retire", [old.pk])
+    assert active_key().pk == staged.pk
+
+
+def test_retiring_a_staged_key_withdraws_it_from_the_jwk_set(admin_client, client):
+    old = active_key()
+    action(admin_client, KEYS, "rotate", [old.pk])
+    staged = SigningKey.objects.get(state=SigningKey.State.NEXT)
+    assert staged.kid in published_kids(client)
+    action(admin_client, KEYS, "retire", [staged.pk])
+    staged.refresh_from_db()
+    assert staged.state == SigningKey.State.RETIRED and staged.kid not in published_kids(client)
+    assert active_key().pk == old.pk
+
+
 def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
     admin_client, client, service_client, api, introspect, caplog
 ):
