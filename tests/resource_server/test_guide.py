@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from oauth_jwt.conf import provider_settings
 from oauth_jwt.models import ClientProfile
 
 from .. import guides
@@ -118,3 +119,12 @@ def test_the_guide_builds_an_introspection_resource_server(client, hub, service_
     revoke(client, service_client, other)
     refused = rs.get("/api/reports", other)
     assert refused.status_code == 401 and "no longer active" in refused.headers["WWW-Authenticate"]
+
+
+def test_a_scope_added_on_the_hub_as_the_guide_says_can_be_granted(client, service_client, settings):
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "SCOPES": {**provider_settings()["SCOPES"], "reports:read": "Read your reports"},
+    }
+    body = client_credentials_token(client, service_client, scope="reports:read", resource=AUDIENCE)
+    assert body["scope"] == "reports:read"
