@@ -14,7 +14,9 @@ import logging
 import secrets
 from datetime import datetime
 from datetime import timezone as dt_timezone
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
 from . import denylist
@@ -77,6 +79,11 @@ def refill() -> None:
     from .keys import max_token_lifetime
     from .models import RevokedToken, SigningKey
 
+    # The seal goes first, before the rows are read: a flush after this point removes
+    # it, so nothing read below can end up behind an intact pair of markers.
+    cache = denylist.cache()
+    generation = secrets.token_hex(8)
+    cache.set(denylist.SEAL, generation, None)
     now = timezone.now()
     lifetime = int(max_token_lifetime().total_seconds()) + 1
     entries: dict[str, int] = {}
@@ -86,9 +93,6 @@ def refill() -> None:
     key_horizon = now - max_token_lifetime()
     for kid in SigningKey.objects.filter(revoked_at__gt=key_horizon).values_list("kid", flat=True):
         entries[denylist.kid_key(kid)] = 1
-    cache = denylist.cache()
-    generation = secrets.token_hex(8)
-    cache.set(denylist.SEAL, generation, None)
     # One round trip; an entry may outlive its token by up to one token lifetime.
     cache.set_many(entries, lifetime)
     cache.set(denylist.GENERATION, generation, None)
@@ -103,9 +107,10 @@ def is_seeded() -> bool:
 def revoke_access_token(access_token) -> None:
     """Record the revocation of the JWT whose DOT ``AccessToken`` row is being deleted.
 
-    Runs inside the deleting transaction. The cache entry is written at once rather
-    than on commit: if that transaction rolls back, the token stays refused, which errs
-    on the safe side (and DOT's revocations do not roll back in practice).
+    Runs inside the deleting transaction. The cache entry is written at once (if that
+    transaction rolls back, the token stays refused, which errs on the safe side) and
+    again on commit: a seeding that ran while this transaction was open could not see
+    its row, and a flush in between took the first entry.
     """
     from . import records, request_memo
     from .models import RevokedToken
@@ -116,6 +121,7 @@ def revoke_access_token(access_token) -> None:
     # One INSERT, no lookup first: a token already recorded (revoked twice) is left as is.
     RevokedToken.objects.bulk_create([revoked], ignore_conflicts=True)
     deny(revoked.jti, revoked.expires_at)
+    transaction.on_commit(partial(deny, revoked.jti, revoked.expires_at), robust=True)
     logger.info(
         "access token revoked", extra={"event": "token.revoked", "jti": revoked.jti, "client_id": revoked.client_id}
     )

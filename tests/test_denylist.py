@@ -81,3 +81,20 @@ def test_seeddenylist_says_when_the_cache_is_unreachable(db, unreachable_denylis
 def test_seeddenylist_every_needs_a_positive_interval(db):
     with pytest.raises(CommandError, match="positive"):
         call_command("seeddenylist", every=0)
+
+
+def test_a_revocation_is_written_again_when_it_commits(client, service_client, django_capture_on_commit_callbacks):
+    """A flush (or a seeding that could not see the uncommitted row) between the first
+    write and the commit does not lose the entry."""
+    token = client_credentials_token(client, service_client)["access_token"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client))
+    assert response.status_code == 200
+    (row,) = RevokedToken.objects.all()
+    caches["default"].clear()
+    revocation.refill()
+    caches["default"].delete(denylist.jti_key(row.jti))  # as if the seeding had not seen the row
+    assert denylist.lookup(row.jti, "k").answer is Answer.NOT_REVOKED
+    for callback in callbacks:
+        callback()
+    assert denylist.lookup(row.jti, "k").answer is Answer.REVOKED
