@@ -18,6 +18,7 @@ from .bearer import authenticate_token
 from .conf import jwt_settings
 from .device import DeviceGrantMixin
 from .exceptions import InvalidToken
+from .people import PeopleMixin
 from .policy import ClientPolicyMixin
 from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
@@ -28,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 class JWTOAuth2Validator(
+    PeopleMixin,
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,
