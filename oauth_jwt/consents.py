@@ -1,4 +1,4 @@
-"""A person's remembered consents, and taking one back.
+"""A person's remembered consents, and taking one back; revoking a person's tokens.
 
 ``Consent`` rows name the client by ``client_id``; DOT's token rows are revoked through
 DOT's own ``revoke()`` methods, so the ``pre_delete`` receiver denylists every JWT.
@@ -43,12 +43,21 @@ def disconnect(user, client_id: str) -> bool:
     transaction. Returns whether there was a consent to forget."""
     with transaction.atomic():
         deleted, _ = Consent.objects.filter(user=user, client_id=client_id).delete()
-        get_device_grant_model().objects.filter(user=user, client_id=client_id).delete()
-        mine = {"user": user, "application__client_id": client_id}
+        revoke_tokens(user, client_id)
+    log.info("client disconnected", extra={"event": "disconnect", "client_id": client_id, "subject": str(user.pk)})
+    return bool(deleted)
+
+
+def revoke_tokens(user, client_id: str | None = None) -> None:
+    """Revoke every code (authorization or device, pending or approved), refresh and
+    access token of ``user`` (issued to ``client_id`` only, when given) in one
+    transaction; consents stay."""
+    mine = {"user": user} if client_id is None else {"user": user, "application__client_id": client_id}
+    devices = {"user": user} if client_id is None else {"user": user, "client_id": client_id}
+    with transaction.atomic():
+        get_device_grant_model().objects.filter(**devices).delete()
         get_grant_model().objects.filter(**mine).delete()
         for refresh_token in get_refresh_token_model().objects.filter(revoked__isnull=True, **mine):
             refresh_token.revoke()
         for access_token in get_access_token_model().objects.filter(**mine):
             access_token.revoke()
-    log.info("client disconnected", extra={"event": "disconnect", "client_id": client_id, "subject": str(user.pk)})
-    return bool(deleted)
