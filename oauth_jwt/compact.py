@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import time
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ from jwt.algorithms import get_default_algorithms
 from .exceptions import InvalidToken
 
 MALFORMED = "The access token is malformed."
+# 9999-12-31T23:59:59Z: a NumericDate beyond it is no date Python can represent.
+MAX_NUMERIC_DATE = 253402300799
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]+")
 _ALGORITHMS = get_default_algorithms()
 
@@ -76,6 +79,10 @@ def _number(claims: dict[str, Any], name: str) -> int:
     value = claims[name]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidToken(MALFORMED)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidToken(MALFORMED)
+    if not -MAX_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE:
+        raise InvalidToken(f"The access token's {name!r} claim is out of range.")
     return int(value)
 
 

@@ -136,6 +136,36 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
                 extra={"event": "code.replayed", "client_id": record.client_id},
             )
 
+    # --- a code deleted under its redemption (the person disconnected the app) ----------
+
+    def confirm_redirect_uri(self, client_id, code, redirect_uri, client, *args, **kwargs):
+        grant = get_grant_model().objects.filter(code=code, application=client).first()
+        return grant is not None and grant.redirect_uri_allowed(redirect_uri)
+
+    def get_code_challenge(self, code, request):
+        return self._live_grant(code, request).code_challenge or None
+
+    def get_code_challenge_method(self, code, request):
+        return self._live_grant(code, request).code_challenge_method or None
+
+    def _live_grant(self, code, request):
+        """DOT's ``Grant.objects.get`` raised ``DoesNotExist`` (a 500) here."""
+        grant = get_grant_model().objects.filter(code=code, application=request.client).first()
+        if grant is None:
+            raise errors.InvalidGrantError(request=request)
+        return grant
+
+    def invalidate_authorization_code(self, client_id, code, request, *args, **kwargs):
+        """DOT's, which refuses a code whose grant is gone; the tokens already issued
+        from it (the grant was deleted while they were, by a Disconnect) are revoked."""
+        try:
+            super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
+        except errors.InvalidGrantError:
+            record = RedeemedCode.objects.filter(code_checksum=checksum(code)).first()
+            if record is not None:
+                revoke_redeemed(record)
+            raise
+
     # --- issuing ------------------------------------------------------------------------
 
     def save_bearer_token(self, token, request, *args, **kwargs):

@@ -9,8 +9,9 @@ from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
+from .params import strict_params
 from .throttle import throttle_client_auth
-from .views import accounts, clientauth, connected, consent, device, discovery, introspection
+from .views import accounts, clientauth, connected, consent, device, discovery, introspection, userinfo
 
 DEVICE_PAGES = {"device-confirm", "device-grant-status"}
 
@@ -30,16 +31,24 @@ wellknown = [
 
 endpoints = [
     path("authorize/", consent.ConsentView.as_view(), name="authorize"),
-    path("token/", clientauth.TokenView.as_view(), name="token"),
-    path("revoke_token/", clientauth.RevokeTokenView.as_view(), name="revoke-token"),
-    path("introspect/", throttle_client_auth(introspection.IntrospectionView.as_view()), name="introspect"),
-    path("device-authorization/", device.DeviceAuthorizationView.as_view(), name="device-authorization"),
+    path("token/", strict_params(clientauth.TokenView.as_view()), name="token"),
+    path("revoke_token/", strict_params(clientauth.RevokeTokenView.as_view()), name="revoke-token"),
+    path(
+        "introspect/",
+        strict_params(throttle_client_auth(introspection.IntrospectionView.as_view())),
+        name="introspect",
+    ),
+    path(
+        "device-authorization/",
+        strict_params(device.DeviceAuthorizationView.as_view()),
+        name="device-authorization",
+    ),
     path("device/", device.DeviceUserCodeView.as_view(), name="device"),
     path("device/confirm/", device.DeviceConfirmView.as_view(), name="device-confirm"),
     path("device/done/", device.DeviceDoneView.as_view(), name="device-grant-status"),
     # DOT's device pages carry the user code in their path (access logs): not mounted.
     *[pattern for pattern in dot_urls.base_urlpatterns if pattern.name not in DEVICE_PAGES],
-    path("userinfo/", dot_views.UserInfoView.as_view(), name="user-info"),
+    path("userinfo/", userinfo.UserInfoView.as_view(), name="user-info"),
     path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
 ]
 

@@ -1,0 +1,48 @@
+"""Request parameters the client-facing endpoints refuse before reading their meaning,
+with ``400 invalid_request`` (RFC 6749 §5.2):
+
+- a parameter given more than once (RFC 6749 §3.1, §3.2), except ``resource``, which
+  RFC 8707 §2 lets a client repeat. DOT would keep the last value silently;
+- a control character in any name or value: the grammar of every OAuth parameter
+  (RFC 6749 Appendix A, RFC 3986 for URIs) has none, and PostgreSQL refuses a NUL
+  byte in text with an error (a 500) wherever a value reaches a query.
+
+``strict_params`` wraps the token, revocation, introspection and device-authorization
+views (``urls``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+REPEATABLE = frozenset({"resource"})
+# C0 controls but the tab (which a password may hold), and DEL.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def problem(request: HttpRequest) -> str | None:
+    """What is wrong with the request's parameters, or ``None``."""
+    for source in (request.GET, request.POST):
+        for name, values in source.lists():
+            if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
+                return "A parameter holds a control character."
+            if len(values) > 1 and name not in REPEATABLE:
+                return "A parameter is given more than once."
+    return None
+
+
+def strict_params(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        description = problem(request)
+        if description is not None:
+            response = JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
+            response["Cache-Control"] = "no-store"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
