@@ -1,5 +1,5 @@
 """Per-client policy from ``ClientProfile``: which scopes a client may ask for and how
-long its access tokens live.
+long its access tokens live; and no client authenticates with an empty secret.
 
 Scopes are enforced by ``ClientPolicyMixin`` (a base of ``JWTOAuth2Validator``), which
 oauthlib consults at the authorize and the token endpoint alike. The lifetime is the
@@ -76,6 +76,11 @@ class ClientPolicyMixin:
                 remember_profile(request.client)
         # DOT checks the row it is handed (usable, same client id), or looks it up.
         return super()._load_application(client_id, request)
+
+    def _check_secret(self, provided_secret, stored_secret):
+        # DOT's only hook for the comparison: an empty secret proves nothing, even where
+        # the stored one is the hash of "" (a public client made confidential elsewhere).
+        return bool(provided_secret) and super()._check_secret(provided_secret, stored_secret)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
         if not super().validate_scopes(client_id, scopes, client, request, *args, **kwargs):

@@ -169,7 +169,10 @@ class ApplicationAdmin(DOTApplicationAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         new_secret = None
-        if obj.client_type == obj.CLIENT_CONFIDENTIAL and (not change or not obj.client_secret):
+        # A client made confidential gets a secret of its own: the one it had as a public
+        # client is empty (or DOT's hash of "").
+        made_confidential = not change or not obj.client_secret or "client_type" in form.changed_data
+        if obj.client_type == obj.CLIENT_CONFIDENTIAL and made_confidential:
             new_secret = generate_client_secret()
         elif not change and obj.client_type != obj.CLIENT_CONFIDENTIAL:
             # Public clients have no secret (not even a hash of an empty one).

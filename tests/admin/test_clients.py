@@ -3,6 +3,7 @@ and the per-client policy the token and authorize endpoints enforce."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import timedelta
 
@@ -20,8 +21,10 @@ from tests.conftest import (
     Application,
     Client,
     authorize_query,
+    basic_auth,
     client_credentials_token,
     code_flow_token,
+    form_post,
     make_client,
     redirect_params,
     refresh,
@@ -233,3 +236,39 @@ def test_narrowing_a_client_narrows_what_its_refresh_tokens_get(client, user, we
     assert refreshed.status_code == 200 and refreshed.json()["scope"] == "read"
     asked = refresh(client, web_client, refreshed.json()["refresh_token"], scope="read write")
     assert asked.status_code == 400 and asked.json()["error"] == "invalid_scope"
+
+
+
+def empty_secret(c: Client) -> dict:
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{c.client_id}:".encode()).decode()}
+
+
+def test_switching_a_public_client_to_confidential_issues_a_new_secret(admin_client, client, public_client):
+    url = f"{CHANGELIST}{public_client.app.pk}/change/"
+    form = client_form(name="Native app", authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE)
+    form["redirect_uris"] = REDIRECT_URI
+    del form["client_id"]
+    secret = shown_secret(admin_client.post(url, form))
+    app = Application.objects.get(pk=public_client.app.pk)
+    assert app.client_type == Application.CLIENT_CONFIDENTIAL
+    # The empty secret it had as a public client no longer authenticates it...
+    assert form_post(client, "/o/introspect/", {"token": "x"}, **empty_secret(public_client)).status_code == 401
+    # ...the one shown once does.
+    shown = basic_auth(Client(app, secret))
+    assert form_post(client, "/o/introspect/", {"token": "x"}, **shown).json() == {"active": False}
+
+
+def test_an_empty_secret_never_authenticates_a_confidential_client(client, db):
+    # A confidential client whose stored secret is the hash of "" (made in a shell, or
+    # stored before this rule): the empty secret is refused all the same.
+    app = Application.objects.create(
+        name="Shell-made",
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret="",
+    )
+    assert app.client_secret  # DOT stored the hash of ""
+    c = Client(app, "")
+    assert form_post(client, "/o/introspect/", {"token": "x"}, **empty_secret(c)).status_code == 401
+    response = form_post(client, "/o/token/", {"grant_type": "client_credentials"}, **empty_secret(c))
+    assert response.status_code == 401
