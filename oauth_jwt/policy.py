@@ -18,6 +18,7 @@ from django.db.models import Max
 from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
 from .request_memo import client_profile, load_application, remember_profile
+from .subjects import could_be_a_persons_sub
 
 
 def allowed_scopes(client_id: str | None) -> frozenset[str] | None:
@@ -69,6 +70,8 @@ class ClientPolicyMixin:
 
         if client_id and "\x00" in client_id:
             # No client id holds a NUL byte, and PostgreSQL refuses the query (a 500).
+            return None
+        if client_id and could_be_a_persons_sub(client_id):
             return None
         if not request.client and client_id and not cimd.is_cimd_client_id(client_id):
             request.client = load_application(client_id)

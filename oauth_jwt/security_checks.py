@@ -26,9 +26,11 @@ from .checks import (
     W035_HTTP_REDIRECT_URI,
     W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
+    W045_CLIENT_ID_LIKE_SUBJECT,
 )
 from .conf import jwt_settings
 from .redirects import is_plaintext_outside_loopback
+from .subjects import could_be_a_persons_sub
 
 MIN_KEY_SECRET_LENGTH = 32
 MIN_RSA_BITS = 2048
@@ -172,11 +174,13 @@ def check_stored_keys_and_clients(app_configs=None, databases=None, **kwargs):
     try:
         published = SigningKey.objects.exclude(state=SigningKey.State.REVOKED).filter(algorithm__in=("RS256", "PS256"))
         weak = [key.kid for key in published if _rsa_bits(key.public_jwk) < MIN_RSA_BITS]
+        clients = list(get_application_model().objects.values_list("client_id", "redirect_uris"))
         plaintext = [
             client_id
-            for client_id, uris in get_application_model().objects.values_list("client_id", "redirect_uris")
+            for client_id, uris in clients
             if any(is_plaintext_outside_loopback(uri) for uri in (uris or "").split())
         ]
+        like_subjects = [client_id for client_id, _ in clients if could_be_a_persons_sub(client_id)]
     except DatabaseError:
         return messages
     if weak:
@@ -188,6 +192,15 @@ def check_stored_keys_and_clients(app_configs=None, databases=None, **kwargs):
                 "the authorization endpoint refuses them.",
                 hint="Register https redirect URIs (http only for 127.0.0.1, [::1] or localhost, RFC 8252).",
                 id=W035_HTTP_REDIRECT_URI,
+            )
+        )
+    if like_subjects:
+        messages.append(
+            checks.Warning(
+                f"Clients {', '.join(map(repr, like_subjects))} have ids a person's 'sub' could have; "
+                "they cannot authenticate (RFC 9068 §5).",
+                hint="Register them again under another client id (one a user's primary key cannot be).",
+                id=W045_CLIENT_ID_LIKE_SUBJECT,
             )
         )
     return messages

@@ -23,6 +23,7 @@ from oauth2_provider.scopes import get_scopes_backend
 
 from ..models import ClientProfile
 from ..redirects import LOOPBACK_HOSTS
+from ..subjects import could_be_a_persons_sub
 from .common import no_store, security_event
 
 PROFILE_FIELDS = ("vetted", "allowed_scopes", "access_token_lifetime", "homepage", "logo_uri")
@@ -88,6 +89,16 @@ class ClientForm(DOTApplicationForm):
         if profile is not None:
             for name in PROFILE_FIELDS:
                 self.initial.setdefault(name, getattr(profile, name))
+
+    def clean_client_id(self) -> str:
+        value = self.cleaned_data["client_id"]
+        if could_be_a_persons_sub(value):
+            raise ValidationError(
+                _("A person's id could be “%(value)s”: a client id must not read as a person (RFC 9068 §5)."),
+                code="like_subject",
+                params={"value": value},
+            )
+        return value
 
     def clean_redirect_uris(self) -> str:
         value = self.cleaned_data["redirect_uris"]

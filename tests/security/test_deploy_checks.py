@@ -20,6 +20,7 @@ from oauth_jwt.checks import (
     W035_HTTP_REDIRECT_URI,
     W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
+    W045_CLIENT_ID_LIKE_SUBJECT,
 )
 from oauth_jwt.models import SigningKey
 
@@ -220,3 +221,13 @@ def test_every_message_has_a_hint():
     for check in (security_checks.check_issuer_and_secrets, security_checks.check_shared_caches):
         found += check()
     assert found and all(m.hint for m in found)
+
+
+def test_w045_clients_whose_id_a_person_could_have(production):
+    make_client("client-credentials", client_id="fine-client")
+    assert W045_CLIENT_ID_LIKE_SUBJECT not in ids(security_checks.check_stored_keys_and_clients())
+    clash = make_client("client-credentials", client_id="31")
+    messages = security_checks.check_stored_keys_and_clients()
+    assert ids(messages) == {W045_CLIENT_ID_LIKE_SUBJECT} and "'31'" in messages[0].msg
+    assert W045_CLIENT_ID_LIKE_SUBJECT in command_output()
+    assert clash.client_id == "31"
