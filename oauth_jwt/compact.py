@@ -4,8 +4,8 @@ PyJWT's ``decode`` after ``get_unverified_header`` parses a token twice and chec
 its base64url alphabet one character at a time in Python, which costs more than the
 RSA signature check itself. Here each segment is checked once, by a compiled regular
 expression plus a canonical re-encoding (no padding, no stray bits: one token has one
-spelling); the signature is checked by PyJWT's own algorithm objects, and the
-registered claims with the same rules as PyJWT's ``decode``.
+spelling; an ECDSA signature has one too, ``signatures``); the signature is checked by
+PyJWT's own algorithm objects, and the registered claims with the same rules as PyJWT's ``decode``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from jwt.algorithms import get_default_algorithms
 
 from .exceptions import InvalidToken
+from .signatures import is_canonical
 
 MALFORMED = "The access token is malformed."
 # 9999-12-31T23:59:59Z: a NumericDate beyond it is no date Python can represent.
@@ -66,8 +67,9 @@ def check_signature(token: str, algorithm: str, key: Any) -> dict[str, Any]:
     """Verify the signature of ``token`` (already split-checked) and return its claims."""
     signing_input, _, signature = token.rpartition(".")
     alg = _ALGORITHMS[algorithm]
+    raw = b64decode(signature)
     try:
-        valid = alg.verify(signing_input.encode("ascii"), alg.prepare_key(key), b64decode(signature))
+        valid = is_canonical(algorithm, raw) and alg.verify(signing_input.encode("ascii"), alg.prepare_key(key), raw)
     except (ValueError, TypeError):
         valid = False
     if not valid:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jwt
 
-from . import keys
+from . import keys, signatures
 from .claims import build_claims
 from .records import TokenRecord
 
@@ -32,6 +32,7 @@ def generate_access_token(request, *args, **kwargs) -> str:
     key = keys.signing_key()
     claims = build_claims(request, now=int(time.time()))
     token = jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid})
+    token = signatures.canonical(token, key.algorithm)
     minted = Minted(token, key.kid, claims, TokenRecord(claims["jti"], key.pk, claims.get("auth_time")))
     request.oauth_jwt_minted = _last.minted = minted
     return token

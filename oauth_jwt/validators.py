@@ -12,7 +12,7 @@ from django.db import transaction
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from . import keys, request_memo, tokens
+from . import keys, request_memo, signatures, tokens
 from .audience import AudienceMixin, default_audience
 from .bearer import authenticate_token
 from .conf import jwt_settings
@@ -105,6 +105,7 @@ class JWTOAuth2Validator(
             algorithm=key.algorithm,
             headers={"typ": "JWT", "kid": key.kid},
         )
+        signed = signatures.canonical(signed, key.algorithm)
         with transaction.atomic():
             saved = self._save_id_token(id_token["jti"], request, expiration_time)
         request.access_token = saved

@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from oauth_jwt import jwks
+from oauth_jwt import jwks, signatures
 from oauth_jwt.bearer import authenticate_token
 from oauth_jwt.exceptions import InvalidToken, TemporarilyUnavailable
 
@@ -97,7 +97,8 @@ def sign(private, public, **claims) -> str:
         "scope": "read",
         **claims,
     }
-    return jwt.encode(body, private, algorithm="ES256", headers={"typ": "at+jwt", "kid": public["kid"]})
+    token = jwt.encode(body, private, algorithm="ES256", headers={"typ": "at+jwt", "kid": public["kid"]})
+    return signatures.canonical(token, "ES256")  # as the hub signs: the low s only
 
 
 def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
