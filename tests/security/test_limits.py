@@ -110,3 +110,33 @@ def test_odd_authorization_headers_at_the_resource_server(client, authorization)
 def test_tokens_in_the_query_string_are_refused(client, service_client):
     token = client_credentials_token(client, service_client)["access_token"]
     assert client.get("/api/me", {"access_token": token}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "resources",
+    [
+        ["https://api.example.com/" + "a" * 9000],
+        [f"https://api{n}.example.com/" + "b" * 900 for n in range(12)],
+    ],
+    ids=["one-huge", "many-long"],
+)
+def test_resources_that_would_make_an_unusable_token_are_refused(client, api, service_client, resources):
+    """No token is issued that resource servers would refuse as too large (MAX_TOKEN_BYTES)."""
+    from oauth2_provider.models import get_access_token_model
+
+    data = [("grant_type", "client_credentials"), ("scope", "read")] + [("resource", r) for r in resources]
+    response = client.post(
+        "/o/token/",
+        "&".join(f"{k}={v}" for k, v in data),
+        content_type="application/x-www-form-urlencoded",
+        **basic_auth(service_client),
+    )
+    assert response.status_code == 400, response.content[:200]
+    assert response.json()["error"] in ("invalid_target", "invalid_request")
+    assert not get_access_token_model().objects.exists()
+
+
+def test_a_token_with_long_but_usable_resources_is_issued_and_usable(client, service_client):
+    resource = "http://127.0.0.1:8000/api/"
+    body = client_credentials_token(client, service_client, resource=resource + "?" + "c" * 2000)
+    assert len(body["access_token"]) <= 8192
