@@ -1,5 +1,9 @@
-"""Request parameters the client-facing endpoints refuse before reading their meaning,
-with ``400 invalid_request`` (RFC 6749 §5.2):
+"""Requests the client-facing endpoints refuse before reading their meaning, with
+``400 invalid_request`` (RFC 6749 §5.2):
+
+- a POST whose body is not ``application/x-www-form-urlencoded``, the one format these
+  endpoints take (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1, RFC 8628 §3.1); oauthlib's
+  device-authorization endpoint failed on a missing ``Content-Type`` (a 500);
 
 - a parameter given more than once (RFC 6749 §3.1, §3.2), except ``resource``, which
   RFC 8707 §2 lets a client repeat. DOT would keep the last value silently;
@@ -24,8 +28,13 @@ REPEATABLE = frozenset({"resource"})
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 def problem(request: HttpRequest) -> str | None:
     """What is wrong with the request's parameters, or ``None``."""
+    if request.method == "POST" and request.content_type != FORM:
+        return f"Send the parameters as {FORM}."
     for source in (request.GET, request.POST):
         for name, values in source.lists():
             if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):

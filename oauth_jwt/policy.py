@@ -80,6 +80,11 @@ class ClientPolicyMixin:
         # DOT checks the row it is handed (usable, same client id), or looks it up.
         return super()._load_application(client_id, request)
 
+    def _extract_basic_auth(self, request):
+        # DOT base64-decodes this unguarded: a non-ASCII value raised ValueError (a 500).
+        auth_string = super()._extract_basic_auth(request)
+        return auth_string if auth_string is None or auth_string.isascii() else None
+
     def _check_secret(self, provided_secret, stored_secret):
         # DOT's only hook for the comparison: an empty secret proves nothing, even where
         # the stored one is the hash of "" (a public client made confidential elsewhere).

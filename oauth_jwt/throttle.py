@@ -17,7 +17,6 @@ the same budget, per person and address (``views.device``).
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import logging
@@ -48,7 +47,7 @@ def claimed_client_id(request: HttpRequest) -> str:
     if scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8
             return ""
         return unquote_plus(decoded.partition(":")[0])
     return request.POST.get("client_id", "")

@@ -238,7 +238,6 @@ def test_narrowing_a_client_narrows_what_its_refresh_tokens_get(client, user, we
     assert asked.status_code == 400 and asked.json()["error"] == "invalid_scope"
 
 
-
 def empty_secret(c: Client) -> dict:
     return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{c.client_id}:".encode()).decode()}
 

@@ -53,4 +53,3 @@ def test_the_admin_refuses_such_a_client_id(admin_client):
     assert response.status_code == 200
     assert "client_id" in response.context["adminform"].form.errors
     assert not Application.objects.filter(client_id="42").exists()
-
