@@ -118,3 +118,20 @@ def test_an_absurd_exp_in_a_hub_signed_token_is_refused(client, api, service_cli
     response = form_post(client, "/o/introspect/", {"token": token}, **basic_auth(service_client))
     assert response.status_code == 200
     assert response.json() == {"active": False}
+
+
+@pytest.mark.parametrize("url", ["/o/token/", "/o/revoke_token/", "/o/introspect/"])
+def test_basic_credentials_that_are_not_ascii_are_a_failed_authentication(client, url):
+    data = {"grant_type": "client_credentials", "token": "x"}
+    response = form_post(client, url, data, HTTP_AUTHORIZATION="Basic \x80\x81")
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+@pytest.mark.parametrize("url", ["/o/token/", "/o/device-authorization/", "/o/introspect/"])
+@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain"])
+def test_a_body_that_is_not_form_encoded_is_invalid_request(client, device_client, url, content_type):
+    headers = {} if content_type is None else {"CONTENT_TYPE": content_type}
+    response = client.generic("POST", url, b"", **headers)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "invalid_request"
