@@ -52,6 +52,7 @@ W035_HTTP_REDIRECT_URI = "oauth_jwt.W035"
 W036_BCP_GATES = "oauth_jwt.W036"
 W037_PROCESS_LOCAL_CACHE = "oauth_jwt.W037"
 W045_CLIENT_ID_LIKE_SUBJECT = "oauth_jwt.W045"
+W046_OPEN_CIMD = "oauth_jwt.W046"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")

@@ -27,12 +27,15 @@ from .checks import (
     W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
     W045_CLIENT_ID_LIKE_SUBJECT,
+    W046_OPEN_CIMD,
 )
 from .conf import jwt_settings
 from .redirects import is_plaintext_outside_loopback
 from .subjects import could_be_a_persons_sub
 
 MIN_KEY_SECRET_LENGTH = 32
+# DOT's default CIMD permission: any client id URL registers itself.
+OPEN_CIMD_PERMISSION = "oauth2_provider.cimd.AllowAllCIMDPermission"
 MIN_RSA_BITS = 2048
 # DOT's RFC 9700 gates. REDIRECT_URI_SCHEME is not listed: it would forbid RFC 8252
 # loopback redirects; oauth_jwt.redirects enforces "http only on loopback" instead,
@@ -109,16 +112,33 @@ def check_provider_gates(app_configs=None, **kwargs):
         return []
     from oauth2_provider.settings import oauth2_settings
 
+    messages = []
     off = [name for name in BCP_GATES if not getattr(oauth2_settings, name)]
-    if not off:
-        return []
-    return [
-        checks.Warning(
-            f"DOT's RFC 9700 switches are off: {', '.join(off)}.",
-            hint="oauth_jwt.conf.provider_settings() turns them on; do not override them with False.",
-            id=W036_BCP_GATES,
+    if off:
+        messages.append(
+            checks.Warning(
+                f"DOT's RFC 9700 switches are off: {', '.join(off)}.",
+                hint="oauth_jwt.conf.provider_settings() turns them on; do not override them with False.",
+                id=W036_BCP_GATES,
+            )
         )
-    ]
+    if oauth2_settings.CIMD_ENABLED and OPEN_CIMD_PERMISSION in _paths(
+        oauth2_settings.CIMD_REGISTRATION_PERMISSION_CLASSES
+    ):
+        messages.append(
+            checks.Warning(
+                "CIMD_ENABLED lets any https URL register itself as a client, on the authorization and "
+                "token endpoints, with no one signed in; the hub then fetches that URL.",
+                hint="Set CIMD_REGISTRATION_PERMISSION_CLASSES to oauth2_provider.cimd.HostAllowlistCIMDPermission "
+                "with CIMD_ALLOWED_HOSTS, or leave CIMD_ENABLED off.",
+                id=W046_OPEN_CIMD,
+            )
+        )
+    return messages
+
+
+def _paths(classes) -> set[str]:
+    return {value if isinstance(value, str) else f"{value.__module__}.{value.__qualname__}" for value in classes}
 
 
 def process_local(alias: str) -> str | None:

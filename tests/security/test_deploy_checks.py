@@ -21,6 +21,7 @@ from oauth_jwt.checks import (
     W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
     W045_CLIENT_ID_LIKE_SUBJECT,
+    W046_OPEN_CIMD,
 )
 from oauth_jwt.models import SigningKey
 
@@ -231,3 +232,16 @@ def test_w045_clients_whose_id_a_person_could_have(production):
     assert ids(messages) == {W045_CLIENT_ID_LIKE_SUBJECT} and "'31'" in messages[0].msg
     assert W045_CLIENT_ID_LIKE_SUBJECT in command_output()
     assert clash.client_id == "31"
+
+
+def test_w046_open_client_id_metadata_documents(production):
+    assert W046_OPEN_CIMD not in ids(security_checks.check_provider_gates())
+    production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "CIMD_ENABLED": True}
+    assert ids(security_checks.check_provider_gates()) == {W046_OPEN_CIMD}
+    assert W046_OPEN_CIMD in command_output()
+    production.OAUTH2_PROVIDER = {
+        **production.OAUTH2_PROVIDER,
+        "CIMD_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.cimd.HostAllowlistCIMDPermission",),
+        "CIMD_ALLOWED_HOSTS": ["clients.example.com"],
+    }
+    assert W046_OPEN_CIMD not in ids(security_checks.check_provider_gates())
