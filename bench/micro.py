@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from oauth_jwt import keys, verified_cache
+from oauth_jwt import keys, signatures, verified_cache
 from oauth_jwt.bearer import authenticate_token
 from oauth_jwt.conf import ALGORITHMS, jwt_settings
 from oauth_jwt.verify import verify_access_token
@@ -66,7 +66,7 @@ def _token(algorithm: str) -> tuple[str, object]:
         "scope": "read",
     }
     token = jwt.encode(claims, key.key, algorithm=algorithm, headers={"typ": "at+jwt", "kid": key.kid})
-    return token, keys.public_key(key.kid).key
+    return signatures.canonical(token, algorithm), keys.public_key(key.kid).key
 
 
 def _measure(algorithm: str, token: str, public, iterations: int) -> dict[str, float]:

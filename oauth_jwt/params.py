@@ -1,9 +1,11 @@
 """Requests the client-facing endpoints refuse before reading their meaning, with
 ``400 invalid_request`` (RFC 6749 §5.2):
 
-- a POST whose body is not ``application/x-www-form-urlencoded``, the one format these
-  endpoints take (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1, RFC 8628 §3.1); oauthlib's
-  device-authorization endpoint failed on a missing ``Content-Type`` (a 500);
+- a POST whose body is not a form: these endpoints take
+  ``application/x-www-form-urlencoded`` (RFC 6749 §3.2, RFC 7009 §2.1, RFC 7662 §2.1,
+  RFC 8628 §3.1), and ``multipart/form-data``, which Django parses alike, is let through
+  for the clients that send it; oauthlib's device-authorization endpoint failed on a
+  missing ``Content-Type`` (a 500);
 
 - a parameter given more than once (RFC 6749 §3.1, §3.2), except ``resource``, which
   RFC 8707 §2 lets a client repeat. DOT would keep the last value silently;
@@ -22,6 +24,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 REPEATABLE = frozenset({"resource"})
 # C0 controls but the tab (which a password may hold), and DEL.
@@ -29,13 +32,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 FORM = "application/x-www-form-urlencoded"
+FORMS = frozenset({FORM, "multipart/form-data"})
 
 
 def problem(request: HttpRequest) -> str | None:
     """What is wrong with the request's parameters, or ``None``."""
-    if request.method == "POST" and request.content_type != FORM:
+    if request.method == "POST" and request.content_type not in FORMS:
         return f"Send the parameters as {FORM}."
-    for source in (request.GET, request.POST):
+    try:
+        sources = (request.GET, request.POST)
+    except MultiPartParserError:
+        return "The body is not a valid form."
+    for source in sources:
         for name, values in source.lists():
             if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
                 return "A parameter holds a control character."

@@ -125,10 +125,10 @@ def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, service_client
 
 
 @pytest.mark.parametrize("client_id", ["a\x00b", "\x00"])
-def test_a_client_id_with_a_nul_byte_is_an_unknown_client_not_a_server_error(client, client_id):
+def test_a_client_id_with_a_nul_byte_is_refused_not_a_server_error(client, client_id):
     """PostgreSQL refuses NUL in text: the lookup must not reach it."""
     data = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"}
     response = form_post(client, "/o/token/", data)
-    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
     authorize = client.get("/o/authorize/", {"response_type": "code", "client_id": client_id})
     assert authorize.status_code == 400

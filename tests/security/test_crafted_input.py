@@ -129,9 +129,17 @@ def test_basic_credentials_that_are_not_ascii_are_a_failed_authentication(client
 
 
 @pytest.mark.parametrize("url", ["/o/token/", "/o/device-authorization/", "/o/introspect/"])
-@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain"])
-def test_a_body_that_is_not_form_encoded_is_invalid_request(client, device_client, url, content_type):
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        (None, b""),
+        ("application/json", b'{"grant_type": "client_credentials"}'),
+        ("text/plain", b"grant_type=client_credentials"),
+        ("multipart/form-data", b"grant_type=client_credentials"),
+    ],
+)
+def test_a_body_that_is_not_a_form_is_invalid_request(client, device_client, url, content_type, body):
     headers = {} if content_type is None else {"CONTENT_TYPE": content_type}
-    response = client.generic("POST", url, b"", **headers)
+    response = client.generic("POST", url, body, **headers)
     assert response.status_code == 400, response.content
     assert response.json()["error"] == "invalid_request"
