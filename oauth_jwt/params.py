@@ -11,7 +11,9 @@
   RFC 8707 §2 lets a client repeat. DOT would keep the last value silently;
 - a control character in any name or value: the grammar of every OAuth parameter
   (RFC 6749 Appendix A, RFC 3986 for URIs) has none, and PostgreSQL refuses a NUL
-  byte in text with an error (a 500) wherever a value reaches a query.
+  byte in text with an error (a 500) wherever a value reaches a query. A malformed
+  ``scope`` is ``invalid_scope`` and a malformed ``resource`` ``invalid_target`` where
+  a grant is asked for.
 
 ``strict_params`` wraps the token, revocation, introspection and device-authorization
 views (``urls``).
@@ -20,8 +22,9 @@ views (``urls``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
+from types import MappingProxyType
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
@@ -35,29 +38,40 @@ FORM = "application/x-www-form-urlencoded"
 FORMS = frozenset({FORM, "multipart/form-data"})
 
 
-def problem(request: HttpRequest) -> str | None:
-    """What is wrong with the request's parameters, or ``None``."""
+# Where a parameter has an error code of its own for a malformed value (RFC 6749 §5.2:
+# invalid_scope; RFC 8707 §2: invalid_target), at the endpoints that take it.
+GRANT_PARAMETERS = {"scope": "invalid_scope", "resource": "invalid_target"}
+
+
+def problem(request: HttpRequest, malformed: Mapping[str, str]) -> tuple[str, str] | None:
+    """The error code and description of what is wrong with the request, or ``None``."""
     if request.method == "POST" and request.content_type not in FORMS:
-        return f"Send the parameters as {FORM}."
+        return "invalid_request", f"Send the parameters as {FORM}."
     try:
         sources = (request.GET, request.POST)
     except MultiPartParserError:
-        return "The body is not a valid form."
+        return "invalid_request", "The body is not a valid form."
     for source in sources:
         for name, values in source.lists():
             if _CONTROL.search(name) or any(_CONTROL.search(value) for value in values):
-                return "A parameter holds a control character."
+                return malformed.get(name, "invalid_request"), "A parameter holds a control character."
             if len(values) > 1 and name not in REPEATABLE:
-                return "A parameter is given more than once."
+                return "invalid_request", "A parameter is given more than once."
     return None
 
 
-def strict_params(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def strict_params(
+    view: Callable[..., HttpResponse], malformed: Mapping[str, str] = MappingProxyType({})
+) -> Callable[..., HttpResponse]:
+    """``view``, behind the checks above; ``malformed`` names the error code of a
+    parameter whose value is malformed, where it is not ``invalid_request``."""
+
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        description = problem(request)
-        if description is not None:
-            response = JsonResponse({"error": "invalid_request", "error_description": description}, status=400)
+        found = problem(request, malformed)
+        if found is not None:
+            error, description = found
+            response = JsonResponse({"error": error, "error_description": description}, status=400)
             response["Cache-Control"] = "no-store"
             return response
         return view(request, *args, **kwargs)

@@ -9,7 +9,7 @@ from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
 from oauth2_provider import views as dot_views
 
-from .params import strict_params
+from .params import GRANT_PARAMETERS, strict_params
 from .throttle import throttle_client_auth
 from .views import accounts, clientauth, connected, consent, device, discovery, introspection, userinfo
 
@@ -31,7 +31,7 @@ wellknown = [
 
 endpoints = [
     path("authorize/", consent.ConsentView.as_view(), name="authorize"),
-    path("token/", strict_params(clientauth.TokenView.as_view()), name="token"),
+    path("token/", strict_params(clientauth.TokenView.as_view(), GRANT_PARAMETERS), name="token"),
     path("revoke_token/", strict_params(clientauth.RevokeTokenView.as_view()), name="revoke-token"),
     path(
         "introspect/",
@@ -40,7 +40,7 @@ endpoints = [
     ),
     path(
         "device-authorization/",
-        strict_params(device.DeviceAuthorizationView.as_view()),
+        strict_params(device.DeviceAuthorizationView.as_view(), GRANT_PARAMETERS),
         name="device-authorization",
     ),
     path("device/", device.DeviceUserCodeView.as_view(), name="device"),

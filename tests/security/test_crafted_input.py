@@ -38,13 +38,22 @@ def nul_requests(web_client, service_client, device_client):
     yield "refresh_token", web_client, {"grant_type": "refresh_token", "refresh_token": "a\x00b"}
 
 
-@pytest.mark.parametrize("parameter", ["code", "device_code", "scope", "resource", "refresh_token"])
-def test_a_nul_byte_in_a_token_request_is_invalid_request(client, web_client, service_client, device_client, parameter):
+@pytest.mark.parametrize(
+    ("parameter", "error"),
+    [
+        ("code", "invalid_request"),
+        ("device_code", "invalid_request"),
+        ("scope", "invalid_scope"),
+        ("resource", "invalid_target"),
+        ("refresh_token", "invalid_request"),
+    ],
+)
+def test_a_nul_byte_in_a_token_request_is_refused(client, web_client, service_client, device_client, parameter, error):
     requests = {name: (c, data) for name, c, data in nul_requests(web_client, service_client, device_client)}
     c, data = requests[parameter]
     response = token_request(client, c, **data)
     assert response.status_code == 400, response.content
-    assert response.json()["error"] == "invalid_request"
+    assert response.json()["error"] == error
     assert not get_access_token_model().objects.exists()
 
 

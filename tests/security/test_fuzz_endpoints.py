@@ -65,7 +65,14 @@ TOKEN_ERRORS = {
 }
 REVOCATION_ERRORS = {"invalid_request", "invalid_client", "unsupported_token_type", "temporarily_unavailable"}
 INTROSPECTION_ERRORS = {"invalid_request", "invalid_client", "temporarily_unavailable"}
-DEVICE_ERRORS = {"invalid_request", "invalid_client", "unauthorized_client", "invalid_scope", "temporarily_unavailable"}
+DEVICE_ERRORS = {
+    "invalid_request",
+    "invalid_client",
+    "unauthorized_client",
+    "invalid_scope",
+    "invalid_target",
+    "temporarily_unavailable",
+}
 
 NASTY = [
     "\x00",
