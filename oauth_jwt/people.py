@@ -5,8 +5,8 @@ vouched for by a password the hub does not take.
   allowed, so a wrong password answered ``invalid_grant`` and a right one
   ``unauthorized_client``: a password oracle. Here the grant is refused first, the
   same way whatever the password, which is never checked (RFC 9700 §2.4).
-- A code or refresh token of a person whose account was deactivated since is refused
-  with ``invalid_grant``; ``receivers`` revokes their tokens at the moment of
+- A code, refresh token or device code of a person whose account was deactivated since
+  is refused with ``invalid_grant``; ``receivers`` revokes their tokens at the moment of
   deactivation, so this only closes the window of a request already in flight.
 """
 
@@ -27,6 +27,14 @@ class PeopleMixin:
         if not self.validate_grant_type(request.client_id, "password", client, request):
             raise errors.UnauthorizedClientError(request=request)
         return super().validate_user(username, password, client, request, *args, **kwargs)
+
+    def validate_grant_type(self, client_id, grant_type, client, request, *args, **kwargs):
+        if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
+            return False
+        # A device code's person is known by now (``device.load_device_grant``).
+        if not is_active(getattr(request, "user", None)):
+            raise errors.InvalidGrantError(request=request)
+        return True
 
     def validate_code(self, client_id, code, client, request, *args, **kwargs):
         valid = super().validate_code(client_id, code, client, request, *args, **kwargs)

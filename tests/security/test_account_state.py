@@ -87,3 +87,22 @@ def test_a_sign_in_does_not_revoke_tokens(client, api, user, web_client):
     signed_in = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert signed_in.status_code == 302
     assert api(tokens["access_token"]).status_code == 200
+
+
+@pytest.mark.parametrize("how", ["save", "bulk_update"])
+def test_an_approved_device_code_of_a_deactivated_account_yields_nothing(
+    client, django_user_model, user, device_client, how
+):
+    from .test_device import approve, redeem, start
+
+    grant = start(client, device_client)
+    approve(client, user, grant)
+    if how == "save":
+        user.is_active = False
+        user.save()
+    else:
+        django_user_model.objects.filter(pk=user.pk).update(is_active=False)
+    response = redeem(client, device_client, grant)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    assert not get_access_token_model().objects.filter(user=user).exists()
