@@ -6,8 +6,9 @@ vouched for by a password the hub does not take.
   ``unauthorized_client``: a password oracle. Here the grant is refused first, the
   same way whatever the password, which is never checked (RFC 9700 §2.4).
 - A code, refresh token or device code of a person whose account was deactivated since
-  is refused with ``invalid_grant``; ``receivers`` revokes their tokens at the moment of
-  deactivation, so this only closes the window of a request already in flight.
+  is refused with ``invalid_grant``. ``receivers`` revokes their tokens at the moment of
+  deactivation; this closes the window of a request already in flight, and covers a
+  deactivation that sent no signal (``QuerySet.update()``).
 """
 
 from __future__ import annotations
