@@ -41,7 +41,7 @@ def other_spelling(token: str) -> str:
 
 @pytest.fixture
 def es256(db):
-    call_command("rotatekeys", "--algorithm", "ES256", stdout=StringIO())
+    call_command("rotatekeys", "--algorithm", "ES256", "--now", stdout=StringIO())
 
 
 def introspect(client, c, token: str) -> dict:
