@@ -3,6 +3,11 @@
 One browser for the whole session; each test gets a fresh context (cookies, storage).
 The client's redirect URI is a small HTTP server on a loopback port.
 Screenshots of the pages go to ``test-artifacts/screenshots/``.
+
+Every context gets axe-core (npm, pinned in ``package-lock.json``; ``bin/setup`` installs
+it) as an init script, which the pages' Content-Security-Policy does not govern, and a
+listener that records what that policy blocked; ``axe(page)`` fails on any violation of
+either.
 """
 
 from __future__ import annotations
@@ -27,6 +32,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+CSP_LISTENER = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.cspViolations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
 
 
 @pytest.fixture(scope="session")
@@ -94,13 +106,52 @@ def callback(_callback_server) -> Callback:
     return Callback(_callback_server)
 
 
+@pytest.fixture(scope="session")
+def new_context(browser):
+    """``browser.new_context`` with axe-core and the CSP listener in every page."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run bin/setup (it installs axe-core with npm ci)")
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(script=CSP_LISTENER)
+        return context
+
+    return make
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 760})
-    context.set_default_timeout(10_000)
+def page(new_context, live_server):
+    context = new_context(base_url=live_server.url, viewport={"width": 1000, "height": 760})
     page = context.new_page()
     yield page
     context.close()
+
+
+def _describe(violation: dict) -> str:
+    nodes = "; ".join(
+        f"{' '.join(node['target'])}: {node.get('failureSummary', '').replace(chr(10), ' ')}"
+        for node in violation["nodes"]
+    )
+    return f"{violation['id']} ({violation['impact']}): {violation['help']} -- {nodes}"
+
+
+@pytest.fixture
+def axe():
+    """``axe(page)``: run axe-core's rules (WCAG 2.x A/AA and best practices) on what the
+    page shows now; fail on any violation, or on anything the page's CSP blocked."""
+
+    def check(page) -> None:
+        page.wait_for_load_state()
+        blocked = page.evaluate("window.cspViolations")
+        assert not blocked, f"{page.url}: the Content-Security-Policy blocked {blocked}"
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found = [_describe(violation) for violation in results["violations"]]
+        assert not found, f"{page.url} ({page.title()}):\n" + "\n".join(found)
+
+    return check
 
 
 @pytest.fixture

@@ -1,0 +1,187 @@
+"""axe-core on every page and state people see, in Chromium: the sign-in and consent
+pages and their errors, connected apps, sign-out, the CSRF page, the device pages, and
+the admin console (at 320 px wide and in dark mode too). Any violation fails."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client as HttpClient
+
+from oauth_jwt.models import ClientProfile
+from tests.browser.conftest import authorize_url
+from tests.browser.test_flows import allow_new_app, sign_in
+from tests.conftest import client_credentials_token, form_post
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+DEVICE_XFAIL = pytest.mark.xfail(strict=True, reason="device pages are restyled on the device branch")
+
+
+def session_cookie(page, live_server, user) -> None:
+    """Sign ``user`` in without the form (the form has its own tests)."""
+    http = HttpClient()
+    http.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": http.cookies["sessionid"].value, "url": live_server.url}])
+
+
+class TestSignIn:
+    def test_empty(self, page, axe):
+        page.goto("/accounts/login/")
+        axe(page)
+
+    def test_with_error(self, page, axe, user):
+        page.goto("/accounts/login/")
+        sign_in(page, password="not it")
+        assert page.get_by_role("alert").is_visible()
+        axe(page)
+
+    def test_locked_out(self, page, axe, user):
+        page.goto("/accounts/login/")
+        for _ in range(5):
+            sign_in(page, password="not it")
+        assert page.get_by_role("heading", level=1).inner_text() == "Too many sign-in attempts"
+        axe(page)
+
+    def test_signed_out(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        page.goto("/accounts/apps/")
+        page.get_by_role("button", name="Sign out").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "You are signed out"
+        axe(page)
+
+    def test_csrf_failure(self, page, axe, user):
+        page.goto("/accounts/login/")
+        page.context.clear_cookies()
+        sign_in(page)
+        assert page.get_by_role("heading", level=1).inner_text() == "This form could not be accepted"
+        axe(page)
+
+
+class TestConsent:
+    def test_vetted_client(self, page, axe, live_server, user, spa_client, callback):
+        ClientProfile.objects.filter(client_id=spa_client.client_id).update(vetted=True)
+        page.goto(authorize_url(spa_client, callback.redirect_uri, scope="openid read email")[0])
+        sign_in(page)
+        assert page.get_by_role("button", name="Allow").is_visible()
+        assert not page.get_by_text("Not vetted.").count()
+        axe(page)
+
+    def test_not_vetted_client(self, page, axe, live_server, user, spa_client, callback):
+        page.goto(authorize_url(spa_client, callback.redirect_uri)[0])
+        sign_in(page)
+        assert page.get_by_text("Not vetted.").is_visible()
+        axe(page)
+
+    def test_error_page(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        query = {"response_type": "code", "client_id": "who-knows", "redirect_uri": "https://evil.example/cb"}
+        assert page.goto("/o/authorize/?" + urlencode(query)).status == 400
+        axe(page)
+
+
+class TestConnectedApps:
+    def test_empty(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        page.goto("/accounts/apps/")
+        assert page.get_by_text("No apps are connected to your account.").is_visible()
+        axe(page)
+
+    def test_with_apps_and_after_disconnecting(self, page, axe, live_server, user, spa_client, callback):
+        allow_new_app(page, callback, spa_client, scope="read email")
+        page.goto("/accounts/apps/")
+        assert page.get_by_role("heading", name="Photo Printer").is_visible()
+        axe(page)
+        page.get_by_role("button", name="Disconnect Photo Printer").click()
+        assert page.get_by_text("Disconnected.").is_visible()
+        axe(page)
+
+
+def start_device_flow(live_server, device_client) -> str:
+    response = form_post(HttpClient(), "/o/device-authorization/", {"client_id": device_client.client_id})
+    assert response.status_code == 200, response.content
+    return response.json()["user_code"]
+
+
+class TestDevicePages:
+    @DEVICE_XFAIL
+    def test_user_code_entry(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        page.goto("/o/device/")
+        axe(page)
+
+    @DEVICE_XFAIL
+    def test_wrong_code(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        page.goto("/o/device/")
+        page.get_by_label("User code").fill("WRONG-CODE")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        axe(page)
+
+    @DEVICE_XFAIL
+    def test_accept_or_deny(self, page, axe, live_server, user, device_client):
+        user_code = start_device_flow(live_server, device_client)
+        session_cookie(page, live_server, user)
+        page.goto("/o/device/")
+        page.get_by_label("User code").fill(user_code)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/device-confirm/**")
+        axe(page)
+
+
+ADMIN_LOOKS = {
+    "light": {"viewport": {"width": 1280, "height": 760}, "color_scheme": "light"},
+    "dark": {"viewport": {"width": 1280, "height": 760}, "color_scheme": "dark"},
+    "320px": {"viewport": {"width": 320, "height": 640}, "color_scheme": "light"},
+    "320px-dark": {"viewport": {"width": 320, "height": 640}, "color_scheme": "dark"},
+}
+
+
+@pytest.fixture(params=list(ADMIN_LOOKS))
+def console(request, new_context, live_server, staff_user):
+    """A signed-in staff browser in one of the looks."""
+    look = ADMIN_LOOKS[request.param]
+    context = new_context(base_url=live_server.url, **look)
+    page = context.new_page()
+    session_cookie(page, live_server, staff_user)
+    yield page
+    context.close()
+
+
+def fits(page) -> None:
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} scrolls sideways"
+
+
+class TestAdmin:
+    def test_sign_in(self, page, axe):
+        page.goto("/admin/login/")
+        axe(page)
+
+    def test_index_and_dashboard(self, console, axe, service_client):
+        client_credentials_token(HttpClient(), service_client)
+        console.goto("/admin/")
+        assert console.locator("#oauth-jwt-dashboard").is_visible()
+        fits(console)
+        axe(console)
+
+    def test_token_inspector(self, console, axe, service_client):
+        token = client_credentials_token(HttpClient(), service_client)["access_token"]
+        console.goto("/admin/oauth2_provider/accesstoken/inspect/")
+        axe(console)
+        console.get_by_label("Access token").fill(token)
+        console.get_by_role("button", name="Inspect").click()
+        assert console.locator("#verdict").inner_text().startswith("Valid")
+        fits(console)
+        axe(console)
+        console.get_by_label("Access token").fill(token[:-4] + "AAAA")
+        console.get_by_role("button", name="Inspect").click()
+        assert console.locator("#verdict").inner_text().startswith("Refused")
+        fits(console)
+        axe(console)
+
+    def test_client_change_page(self, console, axe, service_client):
+        console.goto(f"/admin/oauth2_provider/application/{service_client.app.pk}/change/")
+        axe(console)
