@@ -161,6 +161,13 @@ OAUTH_JWT = {
     "DENYLIST_CACHE": "denylist" if "denylist" in CACHES else "default",
     # Client-authentication throttling keys on the address the proxy saw, like axes.
     "TRUSTED_PROXY_COUNT": 1 if flag("AUTHHUB_BEHIND_PROXY") else 0,
+    # The sign-in, consent and connected-apps pages (docs/pages.md).
+    "BRANDING": {
+        "SITE_NAME": "AuthHub",
+        "LOGO_URL": f"/{STATIC_URL}authhub/logo.svg",
+        "PRIMARY_COLOR": "#0b6e4f",
+        **({"SUPPORT_URL": os.environ["AUTHHUB_SUPPORT_URL"]} if os.environ.get("AUTHHUB_SUPPORT_URL") else {}),
+    },
 }
 
 OAUTH2_PROVIDER = provider_settings(

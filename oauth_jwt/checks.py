@@ -53,6 +53,11 @@ W036_BCP_GATES = "oauth_jwt.W036"
 W037_PROCESS_LOCAL_CACHE = "oauth_jwt.W037"
 W045_CLIENT_ID_LIKE_SUBJECT = "oauth_jwt.W045"
 W046_OPEN_CIMD = "oauth_jwt.W046"
+# The pages' branding (registered in ``branding_checks``).
+E060_BRANDING = "oauth_jwt.E060"
+E061_BRANDING_COLOR = "oauth_jwt.E061"
+E062_BRANDING_URL = "oauth_jwt.E062"
+E063_BRANDING_SITE_NAME = "oauth_jwt.E063"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
+from . import branding
+
 ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 
 DEFAULTS: dict[str, Any] = {
@@ -64,6 +66,8 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies in front of the hub that append to X-Forwarded-For. 0: the client
     # address is REMOTE_ADDR; n: the n-th address from the right of X-Forwarded-For.
     "TRUSTED_PROXY_COUNT": 0,
+    # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
+    "BRANDING": {},
 }
 
 
@@ -205,6 +209,10 @@ class OAuthJWTSettings:
     @property
     def TRUSTED_PROXY_COUNT(self) -> int:
         return int(self._get("TRUSTED_PROXY_COUNT"))
+
+    @property
+    def BRANDING(self) -> branding.Branding:
+        return branding.from_setting(self._get("BRANDING"), self.ISSUER)
 
     @property
     def is_remote(self) -> bool:

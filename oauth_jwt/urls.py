@@ -11,7 +11,7 @@ from oauth2_provider import views as dot_views
 
 from .params import GRANT_PARAMETERS, strict_params
 from .throttle import throttle_client_auth
-from .views import accounts, clientauth, connected, consent, device, discovery, introspection, userinfo
+from .views import accounts, branding, clientauth, connected, consent, device, discovery, introspection, userinfo
 
 DEVICE_PAGES = {"device-confirm", "device-grant-status"}
 
@@ -59,6 +59,7 @@ pages = [
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/apps/", connected.ConnectedAppsView.as_view(), name="connected-apps"),
     path("accounts/apps/disconnect/", connected.DisconnectView.as_view(), name="disconnect"),
+    path("accounts/branding.css", branding.branding_css, name="branding-css"),
 ]
 
 urlpatterns = [

@@ -59,6 +59,21 @@ class TestSignIn:
         axe(page)
 
 
+@pytest.mark.parametrize("primary", ["#0b6e4f", "#ffcc00"])
+def test_branding_stylesheet_under_the_csp(page, axe, live_server, settings, user, spa_client, callback, primary):
+    """The generated stylesheet loads under ``default-src 'self'``; a light colour keeps
+    its text and links readable."""
+    branding = {**settings.OAUTH_JWT["BRANDING"], "PRIMARY_COLOR": primary}
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BRANDING": branding}
+    response = page.goto(authorize_url(spa_client, callback.redirect_uri)[0])
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    sign_in(page)
+    allow = page.get_by_role("button", name="Allow")
+    red, green, blue = (int(primary[i : i + 2], 16) for i in (1, 3, 5))
+    assert allow.evaluate("b => getComputedStyle(b).backgroundColor") == f"rgb({red}, {green}, {blue})"
+    axe(page)
+
+
 class TestConsent:
     def test_vetted_client(self, page, axe, live_server, user, spa_client, callback):
         ClientProfile.objects.filter(client_id=spa_client.client_id).update(vetted=True)

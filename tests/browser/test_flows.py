@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from oauth_jwt.colors import contrast
 from oauth_jwt.models import Consent
 from tests.browser.conftest import authorize_url
 from tests.conftest import PASSWORD
@@ -43,6 +44,12 @@ def exchange(live_server, callback, c, verifier: str) -> dict:
     )
     assert status == 200, tokens
     return tokens
+
+
+def rgb(css: str) -> tuple[int, int, int]:
+    """``rgb(1, 2, 3)`` as computed by the browser."""
+    r, g, b = (int(part) for part in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+    return r, g, b
 
 
 def sign_in(page, username="alice", password=PASSWORD):
@@ -227,5 +234,8 @@ def test_keyboard_only(page, live_server, user, spa_client, callback):
             break
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"  # a visible focus ring
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    card = page.evaluate("getComputedStyle(document.getElementById('main')).backgroundColor")
+    assert contrast(rgb(ring), rgb(card)) >= 3  # WCAG 2.2 SC 2.4.13 / 1.4.11
     page.keyboard.press("Enter")
     assert callback.wait(page)["state"] == "keys"
