@@ -2,9 +2,10 @@
 
 DOT carries the authorization request from the GET to the POST in hidden fields, which
 the browser can alter. ``binding`` is a signature over those fields and the signed-in
-person, made when the page is rendered; a POST whose fields differ, that comes from
-another account, or that is older than ``MAX_AGE`` is refused, so approval can never
-cover more than the person saw.
+person, made when the page is rendered; a POST whose fields differ or that comes from
+another account is refused, so approval can never cover more than the person saw. A
+form that is only older than ``MAX_AGE`` fails with ``EXPIRED``: the consent view
+shows the same request afresh (``oauth_jwt.views.errors.fresh_consent``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ BOUND_FIELDS = (
     "code_challenge_method",
 )
 ALTERED = "altered"
+EXPIRED = "expired"
 
 
 def _payload(user_pk: Any, values: dict) -> dict:
@@ -45,7 +47,8 @@ class ConsentForm(AllowForm):
     binding = forms.CharField(widget=forms.HiddenInput())
 
     error_messages = {
-        ALTERED: _("This consent form was changed, has expired or belongs to another sign-in."),
+        ALTERED: _("This consent form was changed or belongs to another sign-in."),
+        EXPIRED: _("This consent form has expired."),
     }
 
     def __init__(self, *args: Any, user_pk: Any = None, **kwargs: Any) -> None:
@@ -54,10 +57,16 @@ class ConsentForm(AllowForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        binding = cleaned.get("binding", "")
+        expected = _payload(self.user_pk, cleaned)
         try:
-            shown = signing.loads(cleaned.get("binding", ""), salt=SALT, max_age=MAX_AGE)
+            shown = signing.loads(binding, salt=SALT, max_age=MAX_AGE)
+        except signing.SignatureExpired:
+            if signing.loads(binding, salt=SALT) == expected:
+                raise forms.ValidationError(self.error_messages[EXPIRED], code=EXPIRED) from None
+            shown = None
         except signing.BadSignature:
             shown = None
-        if shown != _payload(self.user_pk, cleaned):
+        if shown != expected:
             raise forms.ValidationError(self.error_messages[ALTERED], code=ALTERED)
         return cleaned

@@ -4,8 +4,10 @@ refuses (Django test client)."""
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.test import Client as HttpClient
 
 from oauth_jwt.forms import MAX_AGE
 from oauth_jwt.models import ClientProfile, Consent
@@ -167,14 +169,76 @@ class TestRefused:
         client.force_login(user)
         assert client.post("/o/authorize/", {**data, "allow": "true"}).status_code == 400
 
-    def test_an_old_form_is_refused(self, client, user, web_client, monkeypatch):
+    def test_an_old_form_is_refused_when_it_was_also_altered(self, client, user, web_client, monkeypatch):
         client.force_login(user)
-        data = {**shown_form(client, web_client), "allow": "true"}
+        data = {**shown_form(client, web_client), "scope": "read write", "allow": "true"}
         later = time.time() + MAX_AGE + 60
         monkeypatch.setattr("django.core.signing.time.time", lambda: later)
         page = client.post("/o/authorize/", data)
         assert page.status_code == 400
         assert not Consent.objects.exists()
+
+
+class TestStaleForms:
+    """A form that can no longer be accepted leads back to a fresh consent page for the
+    same request, never to a dead end, and never allows anything by itself."""
+
+    def assert_fresh_page(self, client, response, web_client, scope="read"):
+        assert response.status_code == 303
+        location = urlsplit(response["Location"])
+        assert location.path == "/o/authorize/"
+        sent = dict(parse_qsl(location.query))
+        assert sent["client_id"] == web_client.client_id and sent["scope"] == scope
+        assert sent["state"] == "st4te" and sent["prompt"] == "consent"
+        page = client.get(response["Location"])
+        assert page.status_code == 200 and page.templates[0].name == "oauth_jwt/consent.html"
+        assert b"open too long" in page.content
+        assert not Consent.objects.exists()
+        return page
+
+    def test_an_expired_form_shows_the_request_again(self, client, user, web_client, monkeypatch):
+        client.force_login(user)
+        data = {**shown_form(client, web_client), "allow": "true"}
+        later = time.time() + MAX_AGE + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        page = self.assert_fresh_page(client, client.post("/o/authorize/", data), web_client)
+        again = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+        allowed = client.post("/o/authorize/", {**again, "allow": "true"})
+        assert allowed.status_code == 302 and "code" in redirect_params(allowed)
+
+    def test_an_expired_deny_is_not_turned_into_a_remembered_allow(self, client, user, web_client, monkeypatch):
+        client.force_login(user)
+        data = shown_form(client, web_client)  # no "allow": Deny
+        Consent.objects.create(user=user, client_id=web_client.client_id, scopes=["read"])
+        later = time.time() + MAX_AGE + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        response = client.post("/o/authorize/", data)
+        assert response.status_code == 303 and "prompt=consent" in response["Location"]
+        assert client.get(response["Location"]).status_code == 200  # the page, not a code
+
+    def test_a_csrf_failure_on_the_consent_form_shows_the_request_again(self, user, web_client):
+        browser = HttpClient(enforce_csrf_checks=True)
+        browser.force_login(user)
+        data = shown_form(browser, web_client)
+        browser.cookies.pop("csrftoken", None)  # the token went with an old session
+        response = browser.post("/o/authorize/", {**data, "allow": "true"})
+        assert response.status_code == 303
+        self.assert_fresh_page(browser, response, web_client)
+
+    def test_other_csrf_failures_keep_their_page(self, user):
+        page = HttpClient(enforce_csrf_checks=True).post("/accounts/login/", {"username": "alice", "password": "x"})
+        assert page.status_code == 403
+
+    def test_a_form_sent_after_signing_out_comes_back_after_signing_in(self, client, user, web_client):
+        client.force_login(user)
+        data = {**shown_form(client, web_client), "allow": "true"}
+        client.logout()
+        response = client.post("/o/authorize/", data)
+        assert response.status_code == 303
+        login = client.get(response["Location"])
+        assert login.status_code == 302 and login["Location"].startswith("/accounts/login/")
+        client.force_login(user)
+        self.assert_fresh_page(client, response, web_client)
 
 
 def test_allowing_a_client_deleted_meanwhile_gets_the_error_page(client, user, web_client):

@@ -10,6 +10,7 @@ through ``create_authorization_response``/``error_response``. This class adds:
 - a form bound to what was shown (``oauth_jwt.forms.ConsentForm``);
 - an HTML error page with status 400, never a redirect, for an unknown client, a
   redirect URI that is not registered exactly, or an altered form;
+- a fresh consent page for a form that expired or outlived the session;
 - the RFC 9207 ``iss`` parameter on error redirects too (DOT adds it to codes only);
 - the page headers of ``oauth_jwt.pagesecurity``.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
@@ -32,6 +34,7 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired
 from .. import audience, consents, forms
 from ..models import ClientProfile
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
+from .errors import fresh_consent
 
 BAD_REQUEST = 400
 
@@ -80,7 +83,10 @@ class ConsentView(AuthorizationView):
         return super().get(request, *args, **kwargs)
 
     def handle_no_permission(self):
-        """A request that can never succeed gets its error page before any sign-in."""
+        """A request that can never succeed gets its error page before any sign-in; a
+        consent form sent after the session ended is shown again once signed in."""
+        if self.request.method == "POST":
+            return fresh_consent(self.request, self.request.POST)
         try:
             self.validate_authorization_request(self.request)
         except FatalClientError as error:
@@ -144,6 +150,8 @@ class ConsentView(AuthorizationView):
         return self.form_valid(form)
 
     def form_invalid(self, form: forms.ConsentForm) -> HttpResponse:
+        if form.has_error(NON_FIELD_ERRORS, forms.EXPIRED):
+            return fresh_consent(self.request, form.cleaned_data)
         return self.error_page(PROBLEM_ALTERED)
 
     def form_valid(self, form: forms.ConsentForm) -> HttpResponse:

@@ -89,6 +89,18 @@ class TestConsent:
         assert page.get_by_text("Not vetted.").is_visible()
         axe(page)
 
+    def test_an_expired_form_leads_to_a_fresh_consent_page(self, page, axe, user, spa_client, callback, monkeypatch):
+        page.goto(authorize_url(spa_client, callback.redirect_uri, state="late")[0])
+        sign_in(page)
+        monkeypatch.setattr("oauth_jwt.forms.MAX_AGE", -1)  # every signed form has expired
+        page.get_by_role("button", name="Allow").click()
+        assert page.get_by_role("status").inner_text().startswith("The page had been open too long.")
+        assert page.get_by_role("heading", level=1).inner_text() == "Photo Printer wants to use your account"
+        axe(page)
+        monkeypatch.undo()
+        page.get_by_role("button", name="Allow").click()
+        assert callback.wait(page)["state"] == "late"
+
     def test_error_page(self, page, axe, live_server, user):
         session_cookie(page, live_server, user)
         query = {"response_type": "code", "client_id": "who-knows", "redirect_uri": "https://evil.example/cb"}
