@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from oauth_jwt.models import ClientProfile
-from tests.conftest import make_client, pkce_pair
+from tests.conftest import PASSWORD, make_client, pkce_pair
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
@@ -191,3 +191,19 @@ def authorize_url(c, redirect_uri: str, scope="read", state="st4te", **extra) ->
         **extra,
     }
     return "/o/authorize/?" + urlencode(query), verifier
+
+
+def sign_in(page, username="alice", password=PASSWORD):
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def allow_new_app(page, callback, client, **params) -> str:
+    """Start at the client, sign in, allow; return the PKCE verifier."""
+    url, verifier = authorize_url(client, callback.redirect_uri, **params)
+    page.goto(url)
+    sign_in(page)
+    page.get_by_role("button", name="Allow").click()
+    callback.wait(page)
+    return verifier

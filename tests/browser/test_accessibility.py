@@ -10,8 +10,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from oauth_jwt.models import ClientProfile
-from tests.browser.conftest import authorize_url
-from tests.browser.test_flows import allow_new_app, sign_in
+from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.conftest import client_credentials_token, form_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ import pytest
 
 from oauth_jwt.colors import contrast
 from oauth_jwt.models import Consent
-from tests.browser.conftest import authorize_url
+from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,22 +50,6 @@ def rgb(css: str) -> tuple[int, int, int]:
     """``rgb(1, 2, 3)`` as computed by the browser."""
     r, g, b = (int(part) for part in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
     return r, g, b
-
-
-def sign_in(page, username="alice", password=PASSWORD):
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def allow_new_app(page, callback, client, **params) -> str:
-    """Start at the client, sign in, allow; return the PKCE verifier."""
-    url, verifier = authorize_url(client, callback.redirect_uri, **params)
-    page.goto(url)
-    sign_in(page)
-    page.get_by_role("button", name="Allow").click()
-    callback.wait(page)
-    return verifier
 
 
 def test_sign_in_consent_code_token_with_pkce(page, live_server, user, spa_client, callback, shoot):
