@@ -9,7 +9,13 @@ from django.conf import settings
 from django.core import checks
 
 from .branding import KEYS, URL_KEYS, is_page_url, is_site_name
-from .checks import E060_BRANDING, E061_BRANDING_COLOR, E062_BRANDING_URL, E063_BRANDING_SITE_NAME
+from .checks import (
+    E060_BRANDING,
+    E061_BRANDING_COLOR,
+    E062_BRANDING_URL,
+    E063_BRANDING_SITE_NAME,
+    W060_BRANDING_HTTP_LOGO,
+)
 from .colors import parse_hex
 
 EXAMPLE = '{"SITE_NAME": "Shop accounts", "PRIMARY_COLOR": "#0b6e4f", "SUPPORT_URL": "https://shop.example/help"}'
@@ -56,4 +62,14 @@ def check_branding(app_configs=None, **kwargs):
                     id=E062_BRANDING_URL,
                 )
             )
+    logo = value.get("LOGO_URL")
+    if is_page_url(logo) and logo.startswith("http://"):
+        errors.append(
+            checks.Warning(
+                f"OAUTH_JWT['BRANDING']['LOGO_URL'] = {logo!r} is plain http: the pages' Content-Security-Policy "
+                "loads images only from this site and over https, so the logo may not show.",
+                hint="Use an https:// URL, or a path on this site such as '/static/logo.svg'.",
+                id=W060_BRANDING_HTTP_LOGO,
+            )
+        )
     return errors

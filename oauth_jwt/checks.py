@@ -58,6 +58,7 @@ E060_BRANDING = "oauth_jwt.E060"
 E061_BRANDING_COLOR = "oauth_jwt.E061"
 E062_BRANDING_URL = "oauth_jwt.E062"
 E063_BRANDING_SITE_NAME = "oauth_jwt.E063"
+W060_BRANDING_HTTP_LOGO = "oauth_jwt.W060"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")

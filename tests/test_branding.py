@@ -152,12 +152,17 @@ class TestChecks:
         (error,) = branding_checks.check_branding()
         assert error.hint == "Did you mean 'PRIMARY_COLOR'?"
 
+    def test_w060_a_plain_http_logo(self, brand):
+        brand(LOGO_URL="http://cdn.shop.example/logo.png")
+        assert branding_ids() == {oj_checks.W060_BRANDING_HTTP_LOGO}
+        call_command("check")  # a warning: the pages still work
+
     @pytest.mark.parametrize(
         "value",
         [
             {},
             {"SITE_NAME": "Shop", "PRIMARY_COLOR": "#abc", "LOGO_URL": "/static/shop/logo.svg"},
-            {"LOGO_URL": "http://127.0.0.1:8000/logo.png", "SUPPORT_URL": "https://shop.example/help?x=1"},
+            {"LOGO_URL": "https://cdn.shop.example/logo.png", "SUPPORT_URL": "http://shop.example/help?x=1"},
         ],
     )
     def test_good_values(self, brand, value):
