@@ -223,3 +223,15 @@ def test_keyboard_only(page, live_server, user, spa_client, callback):
     assert contrast(rgb(ring), rgb(card)) >= 3  # WCAG 2.2 SC 2.4.13 / 1.4.11
     page.keyboard.press("Enter")
     assert callback.wait(page)["state"] == "keys"
+
+
+def test_focus_ring_in_the_header(page, live_server):
+    """The header may be dark (authhub's is): its ring is its text colour, 3:1 or more."""
+    page.goto("/accounts/login/")
+    page.focus(".skip-link")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "brand"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    assert contrast(rgb(ring), rgb(header)) >= 3
