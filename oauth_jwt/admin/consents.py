@@ -20,6 +20,9 @@ class ConsentAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     date_hierarchy = "created_at"
     actions = ("revoke",)
+
+    class Media:
+        css = {"all": ("oauth_jwt/admin.css",)}  # underlined breadcrumb links (axe: link-in-text-block)
     fields = ("user", "client_id", "scopes", "created_at", "updated_at", "last_used_at")
     readonly_fields = fields
 

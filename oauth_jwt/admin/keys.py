@@ -71,6 +71,9 @@ class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ("oauth_jwt/admin.css",)}  # underlined breadcrumb links (axe: link-in-text-block)
+
     @admin.display(description=_("public JWK"))
     def jwk(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.public_jwk, indent=2))

@@ -240,6 +240,9 @@ class RevokedTokenAdmin(JWTDetailMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_filter = (RevokedStatusFilter, "client_id", UserFilter)
     search_fields = ("=jti", "client_id", "=subject")
     date_hierarchy = "revoked_at"
+
+    class Media:
+        css = {"all": ("oauth_jwt/admin.css",)}  # underlined breadcrumb links (axe: link-in-text-block)
     ordering = ("-revoked_at",)
     actions = None
     fields = (

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client as HttpClient
 
+from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile
 from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.conftest import client_credentials_token, form_post
@@ -211,3 +212,53 @@ class TestAdmin:
     def test_client_change_page(self, console, axe, service_client):
         console.goto(f"/admin/oauth2_provider/application/{service_client.app.pk}/change/")
         axe(console)
+
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/admin/oauth2_provider/application/",
+            "/admin/oauth2_provider/accesstoken/",
+            "/admin/oauth_jwt/revokedtoken/",
+            "/admin/oauth_jwt/signingkey/",
+            "/admin/oauth_jwt/consent/",
+        ],
+    )
+    def test_lists(self, page, axe, live_server, staff_user, service_client, path):
+        client_credentials_token(HttpClient(), service_client)
+        session_cookie(page, live_server, staff_user)
+        page.goto(path)
+        axe(page)
+
+    def test_a_new_secret_and_a_key_revocation_to_confirm(self, page, axe, live_server, staff_user, service_client):
+        session_cookie(page, live_server, staff_user)
+        page.goto("/admin/oauth2_provider/application/")
+        page.check(f"input[name=_selected_action][value='{service_client.app.pk}']")
+        page.select_option("select[name=action]", "rotate_secret")
+        page.click("button[name=index]")
+        assert page.locator(".oauth-jwt-secret-value").is_visible()
+        axe(page)
+        key = keys.ensure_active_key()
+        page.goto("/admin/oauth_jwt/signingkey/")
+        page.check(f"input[name=_selected_action][value='{key.pk}']")
+        page.select_option("select[name=action]", "revoke")
+        page.click("button[name=index]")
+        assert page.get_by_role("button", name="Yes, I'm sure").count() or page.locator("input[type=submit]").count()
+        axe(page)
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "consent", "/accounts/apps/"])
+def test_the_pages_fit_320_px(new_context, axe, live_server, user, spa_client, callback, path):
+    """WCAG 1.4.10: no sideways scrolling at 320 CSS px."""
+    context = new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        if path == "consent":
+            page.goto(authorize_url(spa_client, callback.redirect_uri, scope="openid profile email read write")[0])
+            sign_in(page)
+        else:
+            allow_new_app(page, callback, spa_client, scope="read email")
+            page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        axe(page)
+    finally:
+        context.close()
