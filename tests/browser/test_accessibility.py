@@ -15,7 +15,6 @@ from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.conftest import client_credentials_token, form_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-DEVICE_XFAIL = pytest.mark.xfail(strict=True, reason="device pages are restyled on the device branch")
 
 
 def session_cookie(page, live_server, user) -> None:
@@ -131,29 +130,34 @@ def start_device_flow(device_client) -> str:
 
 
 class TestDevicePages:
-    @DEVICE_XFAIL
-    def test_user_code_entry(self, page, axe, live_server, user):
+    def enter(self, page, code: str) -> None:
+        page.get_by_label("Code shown on your device").fill(code)
+        page.get_by_role("button", name="Continue").click()
+
+    def test_code_entry_and_a_wrong_code(self, page, axe, live_server, user):
         session_cookie(page, live_server, user)
         page.goto("/o/device/")
         axe(page)
-
-    @DEVICE_XFAIL
-    def test_wrong_code(self, page, axe, live_server, user):
-        session_cookie(page, live_server, user)
-        page.goto("/o/device/")
-        page.get_by_label("User code").fill("WRONG-CODE")
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
+        self.enter(page, "BCDF-GHJK")
+        assert page.get_by_role("alert").is_visible()
         axe(page)
 
-    @DEVICE_XFAIL
-    def test_accept_or_deny(self, page, axe, live_server, user, device_client):
-        user_code = start_device_flow(device_client)
+    def test_no_code_waiting(self, page, axe, live_server, user):
+        session_cookie(page, live_server, user)
+        assert page.goto("/o/device/confirm/").status == 404
+        assert page.get_by_role("heading", level=1).inner_text() == "No code waiting"
+        axe(page)
+
+    @pytest.mark.parametrize("button, outcome", [("Allow", "Device connected"), ("Deny", "Device not connected")])
+    def test_confirm_and_done(self, page, axe, live_server, user, device_client, button, outcome):
+        code = start_device_flow(device_client)
         session_cookie(page, live_server, user)
         page.goto("/o/device/")
-        page.get_by_label("User code").fill(user_code)
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/device-confirm/**")
+        self.enter(page, code)
+        assert page.get_by_text("Not vetted.").is_visible()
+        axe(page)
+        page.get_by_role("button", name=button).click()
+        assert page.get_by_role("heading", level=1).inner_text() == outcome
         axe(page)
 
 
