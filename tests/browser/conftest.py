@@ -194,9 +194,11 @@ def authorize_url(c, redirect_uri: str, scope="read", state="st4te", **extra) ->
 
 
 def sign_in(page, username="alice", password=PASSWORD):
+    """Fill and send the sign-in form; return once the answer has loaded, however slowly."""
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def allow_new_app(page, callback, client, **params) -> str:

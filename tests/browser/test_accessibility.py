@@ -118,7 +118,8 @@ class TestConnectedApps:
         page.goto("/accounts/apps/")
         assert page.get_by_role("heading", name="Photo Printer").is_visible()
         axe(page)
-        page.get_by_role("button", name="Disconnect Photo Printer").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Disconnect Photo Printer").click()
         assert page.get_by_text("Disconnected.").is_visible()
         axe(page)
 
@@ -132,7 +133,8 @@ def start_device_flow(device_client) -> str:
 class TestDevicePages:
     def enter(self, page, code: str) -> None:
         page.get_by_label("Code shown on your device").fill(code)
-        page.get_by_role("button", name="Continue").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
 
     def test_code_entry_and_a_wrong_code(self, page, axe, live_server, user):
         session_cookie(page, live_server, user)
@@ -202,12 +204,14 @@ class TestAdmin:
         console.goto("/admin/oauth2_provider/accesstoken/inspect/")
         axe(console)
         console.get_by_label("Access token").fill(token)
-        console.get_by_role("button", name="Inspect").click()
+        with console.expect_navigation():
+            console.get_by_role("button", name="Inspect").click()
         assert console.locator("#verdict").inner_text().startswith("Valid")
         fits(console)
         axe(console)
         console.get_by_label("Access token").fill(token[:-4] + "AAAA")
-        console.get_by_role("button", name="Inspect").click()
+        with console.expect_navigation():
+            console.get_by_role("button", name="Inspect").click()
         assert console.locator("#verdict").inner_text().startswith("Refused")
         fits(console)
         axe(console)
@@ -237,14 +241,16 @@ class TestAdmin:
         page.goto("/admin/oauth2_provider/application/")
         page.check(f"input[name=_selected_action][value='{service_client.app.pk}']")
         page.select_option("select[name=action]", "rotate_secret")
-        page.click("button[name=index]")
+        with page.expect_navigation():
+            page.click("button[name=index]")
         assert page.locator(".oauth-jwt-secret-value").is_visible()
         axe(page)
         key = keys.ensure_active_key()
         page.goto("/admin/oauth_jwt/signingkey/")
         page.check(f"input[name=_selected_action][value='{key.pk}']")
         page.select_option("select[name=action]", "revoke")
-        page.click("button[name=index]")
+        with page.expect_navigation():
+            page.click("button[name=index]")
         assert page.get_by_role("button", name="Yes, revoke: tokens it signed stop validating now").is_visible()
         axe(page)
 
