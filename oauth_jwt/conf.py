@@ -54,6 +54,9 @@ DEFAULTS: dict[str, Any] = {
     "INTROSPECTION_CACHE_SECONDS": 30,
     # Retry-After of the 503 a resource server answers when it cannot check a token now.
     "RETRY_AFTER_SECONDS": 5,
+    # Path prefixes where BearerTokenMiddleware authenticates bearer tokens, beside the
+    # views marked with @accept_token/@require_token. Never the admin or the app's pages.
+    "BEARER_PATHS": [],
     # How `request.user` is resolved from `sub`: "local" (a user row) or "claims".
     "USER_RESOLVER": "local",
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
@@ -185,6 +188,10 @@ class OAuthJWTSettings:
     @property
     def RETRY_AFTER_SECONDS(self) -> int:
         return int(self._get("RETRY_AFTER_SECONDS"))
+
+    @property
+    def BEARER_PATHS(self) -> list[str]:
+        return list(self._get("BEARER_PATHS") or [])
 
     @property
     def USER_RESOLVER(self) -> str:

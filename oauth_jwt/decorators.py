@@ -1,13 +1,18 @@
-"""``@require_token`` for plain Django views (with or without ``BearerTokenMiddleware``).
+"""Plain Django views that accept bearer tokens (see ``BearerTokenMiddleware``).
 
     @require_token(scopes=["read"])
     def report(request):
         return JsonResponse({"sub": request.auth.sub})
 
-No token: 401 with ``WWW-Authenticate: Bearer realm="api"``. A bad token: 401
-``invalid_token``. A good token without every scope named: 403 ``insufficient_scope``
-with the scopes in the challenge (RFC 6750 §3.1). The view is CSRF-exempt: a bearer
-token is not ambient authority that a browser would send on its own.
+``@require_token``: no token, 401 with ``WWW-Authenticate: Bearer realm="api"``; a bad
+token, 401 ``invalid_token``; a good token without every scope named, 403
+``insufficient_scope`` with the scopes in the challenge (RFC 6750 §3.1). It works with or
+without the middleware. The view is CSRF-exempt: only a bearer token gets through, and
+a bearer token is not ambient authority that a browser would send on its own.
+
+``@accept_token`` (``AcceptTokenMixin`` for class-based views): the view also serves
+requests without a token (the session's user, CSRF-checked); with ``Authorization:
+Bearer``, ``BearerTokenMiddleware`` makes ``request.user``/``request.auth`` the token's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,20 @@ from django.views.decorators.csrf import csrf_exempt
 
 from .challenge import error_response, missing_token_response
 from .exceptions import InsufficientScope
-from .middleware import token_state
+from .middleware import mark_accepts_token, token_state
+
+
+def accept_token(view: Callable) -> Callable:
+    """Let ``BearerTokenMiddleware`` authenticate this view's bearer-token requests."""
+    return mark_accepts_token(view)
+
+
+class AcceptTokenMixin:
+    """``accept_token`` for a class-based view (put it first among the bases)."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return accept_token(super().as_view(**initkwargs))
 
 
 def require_token(view: Callable | None = None, *, scopes: Iterable[str] = ()) -> Callable:
@@ -40,6 +58,6 @@ def require_token(view: Callable | None = None, *, scopes: Iterable[str] = ()) -
             request.auth = state.auth
             return func(request, *args, **kwargs)
 
-        return csrf_exempt(wrapper)
+        return accept_token(csrf_exempt(wrapper))
 
     return decorate(view) if view is not None else decorate

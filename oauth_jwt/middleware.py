@@ -1,21 +1,37 @@
 """``BearerTokenMiddleware``: ``request.user`` and ``request.auth`` from a bearer token,
-for plain Django views. Put it after Django's ``AuthenticationMiddleware``.
+for the plain Django views that opt in. Put it after Django's ``AuthenticationMiddleware``.
 
-Nothing is verified until ``request.user`` or ``request.auth`` is first used. Without
-an ``Authorization: Bearer`` header the request is left as it was (a session user stays)
-and ``request.auth`` is ``None``. With one, ``request.user`` is the token's user
-(``AnonymousUser`` if the token is bad) and ``request.auth`` the verified ``TokenAuth``
-(falsy if the token is bad). The middleware never refuses a request itself: protect
-views with ``oauth_jwt.decorators.require_token``, which answers with RFC 6750 errors.
+A view opts in with ``@accept_token`` (or ``AcceptTokenMixin``, or ``@require_token``),
+or by its path starting with one of ``OAUTH_JWT["BEARER_PATHS"]``. Every other view,
+and always the admin and oauth_jwt's own pages, keep the session's user and
+``request.auth`` is ``None``: a token a person granted to some app never becomes their
+admin session.
+
+On a view that opted in, nothing is verified until ``request.user`` or ``request.auth``
+is first used. Without an ``Authorization: Bearer`` header the request is left as it
+was (a session user stays, CSRF checks apply). With one, ``request.user`` is the token's
+user (``AnonymousUser`` if the token is bad, never the session's) and ``request.auth``
+the verified ``TokenAuth`` (falsy if the token is bad); such a request carries no
+ambient authority, so it is not subject to CSRF checks. The middleware never refuses a
+request itself: ``oauth_jwt.decorators.require_token`` answers with RFC 6750 errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
+from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
 
 from .bearer import authenticate_token, get_token_from_request
+from .conf import jwt_settings
 from .exceptions import OAuthJWTError
+
+# Set on a view function by ``accept_token``.
+OPT_IN_ATTRIBUTE = "oauth_jwt_accepts_token"
+# Session-based views that no path setting can open to bearer tokens.
+NEVER_NAMESPACES = frozenset({"admin", "oauth_jwt", "oauth2_provider"})
 
 
 class TokenState:
@@ -54,9 +70,28 @@ def token_state(request) -> TokenState:
     return state.resolve()
 
 
+def mark_accepts_token(view: Callable) -> Callable:
+    setattr(view, OPT_IN_ATTRIBUTE, True)
+    return view
+
+
 def _has_bearer(request) -> bool:
     scheme = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0]
     return scheme.lower() == "bearer" or "access_token" in request.GET
+
+
+def accepts_token(request) -> bool:
+    """Whether the view this request is routed to opted in to bearer tokens."""
+    path = request.path_info
+    try:
+        match = resolve(path, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    if NEVER_NAMESPACES.intersection(match.namespaces):
+        return False
+    if getattr(match.func, OPT_IN_ATTRIBUTE, False):
+        return True
+    return any(path.startswith(prefix) for prefix in jwt_settings.BEARER_PATHS)
 
 
 class BearerTokenMiddleware:
@@ -64,11 +99,12 @@ class BearerTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_bearer(request):
+        request.auth = None
+        if not hasattr(request, "user"):
+            request.user = AnonymousUser()
+        if _has_bearer(request) and accepts_token(request):
             request.user = SimpleLazyObject(lambda: token_state(request).user)
             request.auth = SimpleLazyObject(lambda: token_state(request).auth)
-        else:
-            request.auth = None
-            if not hasattr(request, "user"):
-                request.user = AnonymousUser()
+            # Authenticated by the token alone, never by a cookie a browser adds by itself.
+            request._dont_enforce_csrf_checks = True
         return self.get_response(request)

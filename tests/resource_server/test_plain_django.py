@@ -84,3 +84,30 @@ def test_a_token_user_has_no_local_permissions():
     assert str(user) == "gus" and user.is_authenticated
     assert not user.has_perm("auth.view_user") and not user.has_perms(["x.y"]) and not user.has_module_perms("auth")
     assert user == TokenUser({"sub": "7"}) and len({user, TokenUser({"sub": "7"})}) == 1
+
+
+def test_a_class_based_view_opts_in_with_the_mixin(service_client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    token = client_credentials_token(strict, service_client)["access_token"]
+    assert strict.get("/whoami-class", **bearer(token)).json()["client_id"] == service_client.client_id
+    # A bearer call carries no cookie-borne authority: no CSRF token needed.
+    assert strict.post("/whoami-class", **bearer(token)).json()["client_id"] == service_client.client_id
+
+
+def test_paths_listed_in_bearer_paths_opt_in(client, service_client, settings):
+    token = client_credentials_token(client, service_client)["access_token"]
+    assert client.get("/listed/session-only", **bearer(token)).json()["auth"] is False
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": ["/listed/"]}
+    assert client.get("/listed/session-only", **bearer(token)).json()["auth"] is True
+    assert client.get("/session-only", **bearer(token)).json()["auth"] is False
+
+
+def test_no_listed_path_opens_the_admin_or_the_apps_pages(client, staff_user, web_client, settings):
+    token = code_flow_token(client, staff_user, web_client)["access_token"]
+    client.logout()
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": ["/"]}
+    assert client.get("/admin/", **bearer(token)).status_code == 302
+    assert client.get("/accounts/apps/", **bearer(token)).status_code == 302
+    assert client.get("/session-only", **bearer(token)).json()["auth"] is True

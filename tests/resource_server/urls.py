@@ -2,12 +2,14 @@
 
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views import View
 
-from oauth_jwt.decorators import require_token
+from oauth_jwt.decorators import AcceptTokenMixin, accept_token, require_token
 
 
+@accept_token
 def whoami(request):
-    """Unprotected: reports what the middleware put on the request."""
+    """Opted in, unprotected: reports what the middleware put on the request."""
     auth = request.auth
     return JsonResponse(
         {
@@ -17,6 +19,19 @@ def whoami(request):
             "client_id": auth.client_id if auth else None,
         }
     )
+
+
+class WhoAmIView(AcceptTokenMixin, View):
+    def get(self, request):
+        return whoami(request)
+
+    def post(self, request):
+        return whoami(request)
+
+
+def session_only(request):
+    """Did not opt in to bearer tokens: whoever the session says."""
+    return JsonResponse({"user": str(request.user), "auth": bool(getattr(request, "auth", None))})
 
 
 def untouched(request):
@@ -36,6 +51,9 @@ def anything(request):
 urlpatterns = [
     path("whoami", whoami),
     path("untouched", untouched),
+    path("session-only", session_only),
+    path("listed/session-only", session_only),
+    path("whoami-class", WhoAmIView.as_view()),
     path("read", read),
     path("anything", anything),
     path("", include("authhub.urls")),
