@@ -170,14 +170,11 @@ OAUTH_JWT = {
     },
 }
 
+# The device flow's verification URI is derived from the issuer (<issuer>/o/device/);
+# http redirect URIs stay allowed only for RFC 8252 loopback redirects (native apps, the demo).
 OAUTH2_PROVIDER = provider_settings(
     OIDC_ISS_ENDPOINT=ISSUER,
-    # RFC 8628 §3.2: where people enter a device's user code.
-    OAUTH_DEVICE_VERIFICATION_URI=f"{ISSUER}/o/device/",
     ACCESS_TOKEN_EXPIRE_SECONDS=int(os.environ.get("AUTHHUB_ACCESS_TOKEN_SECONDS", "600")),
-    # http stays allowed for RFC 8252 loopback redirects (native apps, the demo).
-    ALLOWED_REDIRECT_URI_SCHEMES=["https", "http"],
-    COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME=False,
 )
 
 # DOT's W008 ("http redirect URIs are allowed") is replaced by oauth_jwt's stricter rule:

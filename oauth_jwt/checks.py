@@ -60,6 +60,17 @@ E062_BRANDING_URL = "oauth_jwt.E062"
 E063_BRANDING_SITE_NAME = "oauth_jwt.E063"
 W060_BRANDING_HTTP_LOGO = "oauth_jwt.W060"
 
+# The project around the hub (registered in ``host_checks``): what every hub needs from
+# its settings, each message naming the line to add.
+E050_HASHER_MISSING = "oauth_jwt.E050"
+E051_HASHER_FIRST = "oauth_jwt.E051"
+E052_BODY_LIMIT = "oauth_jwt.E052"
+E053_LOCKOUT = "oauth_jwt.E053"
+E054_LOCKOUT_PAGE = "oauth_jwt.E054"
+E055_CSRF_PAGE = "oauth_jwt.E055"
+E056_DEVICE_URI = "oauth_jwt.E056"
+E057_BEARER_PATHS = "oauth_jwt.E057"
+
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")
 

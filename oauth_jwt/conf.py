@@ -16,6 +16,8 @@ from django.utils.module_loading import import_string
 from . import branding
 
 ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
+# The largest request body a hub should parse (DATA_UPLOAD_MAX_MEMORY_SIZE, checked by E052).
+MAX_BODY_BYTES = 64 * 1024
 
 DEFAULTS: dict[str, Any] = {
     # The issuer identifier: the `iss` of every token and of both metadata documents.
@@ -233,7 +235,9 @@ jwt_settings = OAuthJWTSettings()
 def provider_settings(**overrides: Any) -> dict[str, Any]:
     """The ``OAUTH2_PROVIDER`` dict an authorization server built on oauth_jwt needs.
 
-    Secure values are the defaults; pass keyword arguments to change or add keys.
+    Secure values are the defaults; pass keyword arguments to change or add keys. Given
+    ``OIDC_ISS_ENDPOINT`` (the issuer), the device flow's verification URI is derived from
+    it (``<issuer>/o/device/``, where ``oauth_jwt.urls`` serves the page).
     """
     from .device import load_device_grant
     from .policy import access_token_expires_in
@@ -260,6 +264,10 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
         "PKCE_REQUIRED": True,
         "OIDC_ENABLED": True,
+        # http stays for RFC 8252 loopback redirects (native apps): oauth_jwt.redirects
+        # refuses every other http redirect URI at the authorization endpoint, and
+        # `check --deploy` names clients registering one (W035). DOT's gate below would
+        # make that an error (oauth2_provider.E003) while refusing loopback apps.
         "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
         "ALLOW_URI_WILDCARDS": False,
         "REQUEST_APPROVAL_PROMPT": "auto",
@@ -284,7 +292,7 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
         "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
         "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
-        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
         "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
         "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
         "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
@@ -297,4 +305,7 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         ],
     }
     values.update(overrides)
+    issuer = values.get("OIDC_ISS_ENDPOINT")
+    if issuer and not values.get("OAUTH_DEVICE_VERIFICATION_URI"):
+        values["OAUTH_DEVICE_VERIFICATION_URI"] = f"{issuer.rstrip('/')}/o/device/"
     return values

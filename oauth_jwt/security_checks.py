@@ -77,7 +77,8 @@ def check_issuer_and_secrets(app_configs=None, **kwargs):
             checks.Warning(
                 "SECRET_KEY is a placeholder: sessions, client-secret hashes and (unless a key-encryption "
                 "secret is set) the private signing keys rest on a value anyone can read.",
-                hint="Set a long random SECRET_KEY (authhub: DJANGO_SECRET_KEY).",
+                hint="Set SECRET_KEY to a long random value read from the environment, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(50))'.",
                 id=W033_PLACEHOLDER_SECRET_KEY,
             )
         )
@@ -89,8 +90,9 @@ def check_issuer_and_secrets(app_configs=None, **kwargs):
             checks.Warning(
                 "OAUTH_JWT['KEY_ENCRYPTION_SECRET'] is not set: private signing keys are encrypted with a key "
                 "derived from SECRET_KEY, so anyone with SECRET_KEY and a database copy can sign tokens.",
-                hint="Set a separate random secret of 32+ characters, kept out of the database and the code "
-                "(authhub: AUTHHUB_KEY_ENCRYPTION_SECRET).",
+                hint="Set OAUTH_JWT['KEY_ENCRYPTION_SECRET'] to a separate random secret of 32+ characters, "
+                "kept out of the database and the code, e.g. from "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'.",
                 id=W031_KEY_SECRET_DERIVED,
             )
         )
@@ -167,8 +169,7 @@ def check_shared_caches(app_configs=None, **kwargs):
             messages.append(
                 checks.Warning(
                     f"OAUTH_JWT['{name}'] is {local}: with several workers, {effect}.",
-                    hint="Point it at a shared cache (Redis, Memcached or the database cache); "
-                    "authhub: CACHE_URL=redis://...",
+                    hint="Point it at a shared cache in CACHES (Redis, Memcached or the database cache).",
                     id=W037_PROCESS_LOCAL_CACHE,
                 )
             )

@@ -1,0 +1,126 @@
+"""What every hub needs from its project's settings: each missing piece is an error
+naming the line to add (oauth_jwt.host_checks), called directly, through
+``manage.py check``, and registered."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from oauth_jwt import checks as ids_
+from oauth_jwt import host_checks
+
+
+def ids(messages):
+    return {m.id for m in messages}
+
+
+@pytest.fixture
+def provider(settings):
+    from oauth2_provider.settings import oauth2_settings
+
+    def change(**values):
+        settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, **values}
+        oauth2_settings.reload()
+
+    yield change
+    oauth2_settings.reload()
+
+
+def assert_error(check_id: str, line: str, check=host_checks.check_hub_project) -> None:
+    messages = [m for m in check() if m.id == check_id]
+    assert messages and all(m.level == checks.ERROR for m in messages)
+    assert any(line in m.hint for m in messages), [m.hint for m in messages]
+    with pytest.raises(SystemCheckError, match=check_id.replace(".", r"\.")):
+        call_command("check")
+
+
+def test_authhub_passes_and_the_checks_are_registered():
+    assert host_checks.check_hub_project() == [] and host_checks.check_bearer_paths() == []
+    registered = checks.registry.registry.get_checks()
+    assert host_checks.check_hub_project in registered and host_checks.check_bearer_paths in registered
+
+
+def test_e050_the_client_secret_hasher_must_be_listed(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert_error(ids_.E050_HASHER_MISSING, '"oauth_jwt.hashers.ClientSecretHasher"]')
+
+
+def test_e051_the_client_secret_hasher_is_never_first(settings):
+    settings.PASSWORD_HASHERS = [
+        "oauth_jwt.hashers.ClientSecretHasher",
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+    ]
+    assert ids_.E051_HASHER_FIRST in ids(host_checks.check_hub_project())
+
+
+@pytest.mark.parametrize("limit", [None, 2621440, 64 * 1024 + 1])
+def test_e052_the_body_limit(settings, limit):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = limit
+    assert_error(ids_.E052_BODY_LIMIT, "DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024")
+
+
+def test_e053_the_sign_in_lockout_backend(settings):
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert_error(ids_.E053_LOCKOUT, '["axes.backends.AxesStandaloneBackend", ')
+
+
+def test_e053_the_sign_in_lockout_middleware(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "axes" not in m]
+    assert_error(ids_.E053_LOCKOUT, '"axes.middleware.AxesMiddleware"]')
+
+
+def test_e053_the_sign_in_lockout_app(settings):
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "axes"]
+    assert ids_.E053_LOCKOUT in ids(host_checks.check_hub_project())
+
+
+def test_e054_the_lockout_page(settings):
+    del settings.AXES_LOCKOUT_CALLABLE
+    assert_error(ids_.E054_LOCKOUT_PAGE, 'AXES_LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"')
+
+
+def test_e055_the_csrf_failure_page(settings):
+    settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+    assert_error(ids_.E055_CSRF_PAGE, 'CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"')
+
+
+def test_e056_the_device_verification_uri(provider):
+    provider(OAUTH_DEVICE_VERIFICATION_URI=None)
+    assert_error(ids_.E056_DEVICE_URI, "provider_settings(OIDC_ISS_ENDPOINT=ISSUER)")
+
+
+@pytest.mark.parametrize("paths", ["/api/", ["api/"], [3]])
+def test_e057_bearer_paths(settings, paths):
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": paths}
+    assert_error(ids_.E057_BEARER_PATHS, "['/api/']", check=host_checks.check_bearer_paths)
+
+
+def test_a_resource_server_needs_none_of_the_hub_settings(settings):
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a not in ("oauth2_provider", "axes")]
+    settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+    assert host_checks.check_hub_project() == []
+
+
+def test_provider_settings_derive_the_device_uri_from_the_issuer():
+    from oauth_jwt.conf import provider_settings
+
+    values = provider_settings(OIDC_ISS_ENDPOINT="https://auth.example.com/")
+    assert values["OAUTH_DEVICE_VERIFICATION_URI"] == "https://auth.example.com/o/device/"
+    assert "OAUTH_DEVICE_VERIFICATION_URI" not in provider_settings()
+    explicit = provider_settings(OIDC_ISS_ENDPOINT="https://a.example", OAUTH_DEVICE_VERIFICATION_URI="https://b.example/d")
+    assert explicit["OAUTH_DEVICE_VERIFICATION_URI"] == "https://b.example/d"
+
+
+def test_provider_settings_pass_dot_deploy_checks(provider):
+    """DOT's E003 fired when provider_settings() allowed http with the scheme gate on."""
+    from oauth2_provider.checks import validate_bcp_configuration
+
+    from oauth_jwt.conf import provider_settings
+
+    provider(**provider_settings(OIDC_ISS_ENDPOINT="https://auth.example.com"))
+    messages = validate_bcp_configuration(None)
+    assert not [m for m in messages if m.level >= checks.ERROR]
+    assert {m.id for m in messages} == {"oauth2_provider.W008"}
