@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from oauth2_provider.admin import ApplicationAdmin as DOTApplicationAdmin
 from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
-from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
@@ -25,6 +24,7 @@ from ..models import ClientProfile
 from ..redirects import LOOPBACK_HOSTS
 from ..subjects import could_be_a_persons_sub
 from .common import no_store, security_event
+from .secrets import issue_secret
 
 PROFILE_FIELDS = ("vetted", "allowed_scopes", "access_token_lifetime", "homepage", "logo_uri")
 MAX_LIFETIME_SECONDS = 24 * 3600
@@ -184,14 +184,11 @@ class ApplicationAdmin(DOTApplicationAdmin):
         # client is empty (or DOT's hash of "").
         made_confidential = not change or not obj.client_secret or "client_type" in form.changed_data
         if obj.client_type == obj.CLIENT_CONFIDENTIAL and made_confidential:
-            new_secret = generate_client_secret()
+            new_secret = issue_secret(obj)
         elif not change and obj.client_type != obj.CLIENT_CONFIDENTIAL:
             # Public clients have no secret (not even a hash of an empty one).
             obj.client_secret = ""
             obj.hash_client_secret = False
-        if new_secret is not None:
-            obj.client_secret = new_secret
-            obj.hash_client_secret = True
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             form.save_profile(obj.client_id)
@@ -215,9 +212,7 @@ class ApplicationAdmin(DOTApplicationAdmin):
         for client in queryset:
             if client.client_type != client.CLIENT_CONFIDENTIAL:
                 continue
-            secret = generate_client_secret()
-            client.client_secret = secret
-            client.hash_client_secret = True
+            secret = issue_secret(client)
             client.save(update_fields=["client_secret", "hash_client_secret", "updated"])
             self.log_change(request, client, _("Rotated the client secret."))
             security_event("client.secret_rotated", request, "client secret rotated", client_id=client.client_id)
