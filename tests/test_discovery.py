@@ -43,3 +43,11 @@ def test_jwks_is_cacheable(client):
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["Content-Type"] == "application/json"
     assert client.post("/.well-known/jwks.json").status_code == 405
+
+
+def test_public_clients_auth_method_none_is_advertised(client):
+    for path in ("/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"):
+        data = client.get(path).json()
+        assert "none" in data["token_endpoint_auth_methods_supported"], path
+        assert "client_secret_basic" in data["token_endpoint_auth_methods_supported"], path
+        assert "none" in data["revocation_endpoint_auth_methods_supported"], path

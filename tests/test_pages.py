@@ -127,6 +127,14 @@ class TestNext:
         response = login(client, data={"next": "/o/authorize/?client_id=x"})
         assert response["Location"] == "/o/authorize/?client_id=x"
 
+    def test_without_next_a_fresh_project_lands_on_the_connected_apps(self, client, user, settings):
+        settings.LOGIN_REDIRECT_URL = "/accounts/profile/"  # Django's default, no page
+        assert login(client)["Location"] == "/accounts/apps/"
+
+    def test_without_next_the_projects_own_redirect_wins(self, client, user, settings):
+        settings.LOGIN_REDIRECT_URL = "/welcome/"
+        assert login(client)["Location"] == "/welcome/"
+
     def test_sign_in_page_keeps_next(self, client):
         page = client.get("/accounts/login/", {"next": "/accounts/apps/"})
         assert b'name="next" value="/accounts/apps/"' in page.content

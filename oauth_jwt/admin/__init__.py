@@ -2,6 +2,10 @@
 ``*_ADMIN_CLASS`` settings, pointing at the subclasses in ``clients`` and ``dot``.
 Consents and revoked tokens belong with DOT's tables, so only where DOT is installed.
 
+The admin index shows the hub at a glance (``admin/oauth_jwt/index.html``) unless the
+project chose its own index template; that one can add ``{% oauth_jwt_dashboard %}``
+(``{% load oauth_jwt_admin %}``).
+
 DOT's admin module is imported first, so that its registration (which imports those
 subclasses by name) runs whichever app the admin autodiscovers first.
 """
@@ -22,3 +26,5 @@ if apps.is_installed("oauth2_provider"):
     admin.site.register(RevokedToken, RevokedTokenAdmin)
 
 admin.site.register(SigningKey, SigningKeyAdmin)
+if admin.site.index_template is None:
+    admin.site.index_template = "admin/oauth_jwt/index.html"

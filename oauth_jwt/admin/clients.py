@@ -26,8 +26,25 @@ from ..subjects import could_be_a_persons_sub
 from .common import no_store, security_event
 from .secrets import issue_secret
 
-PROFILE_FIELDS = ("vetted", "allowed_scopes", "access_token_lifetime", "homepage", "logo_uri")
+PROFILE_FIELDS = (
+    "vetted",
+    "allowed_scopes",
+    "access_token_lifetime",
+    "homepage",
+    "logo_uri",
+    "default_audience",
+    "allowed_resources",
+    "served_resources",
+)
+RESOURCE_LISTS = ("allowed_resources", "served_resources")
 MAX_LIFETIME_SECONDS = 24 * 3600
+# DOT's grant types the hub serves, by the name OAUTH2_GRANT_TYPES_SUPPORTED gives them;
+# implicit, password and OIDC hybrid are refused by the RFC 9700 gates.
+SERVED_GRANTS = {
+    "authorization-code": "authorization_code",
+    "client-credentials": "client_credentials",
+    "urn:ietf:params:oauth:grant-type:device_code": "urn:ietf:params:oauth:grant-type:device_code",
+}
 
 
 def validate_redirect_uris(value: str) -> None:
@@ -58,6 +75,36 @@ def validate_redirect_uris(value: str) -> None:
         raise ValidationError(errors)
 
 
+def _served_grant_choices(choices) -> list[tuple[str, str]]:
+    from oauth2_provider.settings import oauth2_settings
+
+    supported = set(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
+    return [(value, label) for value, label in choices if SERVED_GRANTS.get(value) in supported or not value]
+
+
+class ResourceListField(forms.CharField):
+    """RFC 8707 resource identifiers, one per line: absolute URIs without a fragment."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value) -> list[str]:
+        return sorted(set(super().to_python(value).split()))
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, (list, tuple)) else value
+
+    def validate(self, value) -> None:
+        errors = [
+            ValidationError(
+                _("“%(uri)s” is not an absolute URI without a fragment."), code="resource", params={"uri": uri}
+            )
+            for uri in value
+            if not (urlsplit(uri).scheme and urlsplit(uri).netloc) or "#" in uri
+        ]
+        if errors:
+            raise ValidationError(errors)
+
+
 def _scope_choices() -> list[tuple[str, str]]:
     return [(name, f"{name}: {text}") for name, text in get_scopes_backend().get_all_scopes().items()]
 
@@ -81,10 +128,31 @@ class ClientForm(DOTApplicationForm):
     )
     homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
     logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
+    default_audience = forms.URLField(
+        label=_("Default audience"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("The 'aud' of its tokens asked for without a resource. Empty: the hub's DEFAULT_AUDIENCE."),
+    )
+    allowed_resources = ResourceListField(
+        label=_("Allowed resources"),
+        required=False,
+        help_text=_("RFC 8707 resources it may ask for, one per line. Empty: the hub's RESOURCES setting."),
+    )
+    served_resources = ResourceListField(
+        label=_("Served resources"),
+        required=False,
+        help_text=_(
+            "For a resource server's own client: it may introspect tokens whose 'aud' names one of these, "
+            "one per line."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["allowed_scopes"].choices = _scope_choices()
+        grant = self.fields["authorization_grant_type"]
+        grant.choices = _served_grant_choices(grant.choices)
         profile = ClientProfile.objects.filter(client_id=self.instance.client_id).first() if self.instance.pk else None
         if profile is not None:
             for name in PROFILE_FIELDS:
@@ -123,6 +191,9 @@ class ClientForm(DOTApplicationForm):
         values["allowed_scopes"] = sorted(values["allowed_scopes"] or [])
         values["homepage"] = values["homepage"] or ""
         values["logo_uri"] = values["logo_uri"] or ""
+        values["default_audience"] = values["default_audience"] or ""
+        for name in RESOURCE_LISTS:
+            values[name] = values[name] or []
         ClientProfile.objects.update_or_create(client_id=client_id, defaults=values)
 
 
@@ -143,6 +214,10 @@ class ApplicationAdmin(DOTApplicationAdmin):
         (None, {"fields": ("name", "client_id", "user", "client_type", "authorization_grant_type")}),
         (_("Redirects"), {"fields": ("redirect_uris", "post_logout_redirect_uris", "allowed_origins")}),
         (_("Policy"), {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "skip_authorization")}),
+        (
+            _("Resources (RFC 8707) and introspection"),
+            {"fields": ("default_audience", "allowed_resources", "served_resources")},
+        ),
         (_("Shown to people"), {"fields": ("homepage", "logo_uri")}),
         (_("Advanced"), {"classes": ("collapse",), "fields": ("algorithm", "registration_source", "cimd_expires_at")}),
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import global_settings, settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 
 from ..pagesecurity import secure, secure_page
@@ -24,8 +25,16 @@ LOCKOUT_STATUS = 429
 
 @method_decorator(secure_page, name="dispatch")
 class LoginView(auth_views.LoginView):
+    """Signing in without ``next`` lands on the connected apps, unless the project set
+    its own ``LOGIN_REDIRECT_URL`` (Django's default, ``/accounts/profile/``, is no page)."""
+
     template_name = "oauth_jwt/login.html"
     redirect_authenticated_user = False
+
+    def get_default_redirect_url(self) -> str:
+        if settings.LOGIN_REDIRECT_URL == global_settings.LOGIN_REDIRECT_URL:
+            return resolve_url("oauth_jwt:connected-apps")
+        return super().get_default_redirect_url()
 
 
 @method_decorator(secure_page, name="dispatch")

@@ -71,6 +71,11 @@ class _Amend:
         data["grant_types_supported"] = [
             g for g in data.get("grant_types_supported", []) if g not in ("implicit", "password")
         ]
+        # Public clients (native apps, PKCE) use the token and revocation endpoints
+        # with their client_id alone: RFC 8414's "none".
+        for field in ("token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported"):
+            methods = list(data.get(field) or ["client_secret_basic", "client_secret_post"])
+            data[field] = methods if "none" in methods else [*methods, "none"]
         for field, name in (
             ("revocation_endpoint", "oauth2_provider:revoke-token"),
             ("introspection_endpoint", "oauth2_provider:introspect"),

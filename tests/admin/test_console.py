@@ -87,3 +87,10 @@ def test_viewing_is_not_changing(client, bare_staff, grant, service_client):
     assert 'value="rotate_secret"' not in client.get("/admin/oauth2_provider/application/").content.decode()
     inspector = "/admin/oauth2_provider/accesstoken/inspect/"
     assert client.post(inspector, {"token": "x.y.z", "revoke": "1"}).status_code == 403
+
+
+def test_the_dashboard_comes_with_the_app_once(admin_client, settings):
+    """No template override in the project: authhub ships none."""
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": []}]
+    html = admin_client.get("/admin/").content.decode()
+    assert html.count('id="oauth-jwt-dashboard"') == 1
