@@ -7,7 +7,9 @@ import base64
 import hashlib
 import json
 import secrets
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -18,9 +20,24 @@ from oauth2_provider.models import get_application_model
 
 from oauth_jwt import keys
 
+from .guides import run
+
 Application = get_application_model()
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 PASSWORD = "correct horse battery staple"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """oauth_jwt's wheel, built once per session from pyproject.toml (the wheel test and
+    the guide tests install it into fresh virtualenvs)."""
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", out, REPO)
+    (built,) = out.glob("django_oauth_jwt-*.whl")
+    return built
 
 
 @pytest.fixture(scope="session")

@@ -139,21 +139,6 @@ def wait_until_listening(server: ResourceServer, port: int) -> None:
     pytest.fail(f"the resource server did not start:\n{server.log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    """The distribution, built once from pyproject.toml."""
-    out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    (built,) = out.glob("django_oauth_jwt-*.whl")
-    return built
-
-
 @pytest.fixture
 def start_rs(tmp_path):
     """``start_rs(issuer, **RS_env)``: run ``tests.rs_project`` on a free port."""

@@ -1,13 +1,13 @@
-"""The distribution other projects install: built from pyproject.toml, installed into a
-fresh virtualenv, with its templates, static files and migrations inside."""
+"""The distribution other projects install (the session's ``wheel``, built from
+pyproject.toml), installed into a fresh virtualenv, with its templates, static files
+and migrations inside."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
+from ..guides import run
 from .conftest import REPO
 
 REQUIRED = (
@@ -21,12 +21,6 @@ REQUIRED = (
     "oauth_jwt/migrations/__init__.py",
     "oauth_jwt/migrations/0001_initial.py",
 )
-
-
-def run(*args: str, cwd: Path | None = None) -> str:
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def test_the_wheel_carries_templates_static_files_and_migrations(wheel):
