@@ -12,7 +12,8 @@ time and also accepts digests made under a key in ``SECRET_KEY_FALLBACKS``, so r
 PBKDF2 keep verifying: Django picks the hasher from the stored prefix.
 
 Never make this the *first* entry of ``PASSWORD_HASHERS``: people's passwords must
-keep using a password KDF. ``authhub.settings`` appends it after Django's defaults.
+keep using a password KDF: append it after Django's defaults (docs/hub.md);
+``manage.py check`` reports it missing (``oauth_jwt.E050``) or first (``E051``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ oauth_jwt installed from the wheel into a fresh virtualenv, served by its own ru
 
 It passes ``check --deploy`` without errors, creates clients in its admin, runs the
 authorization code flow with PKCE through its own pages in Chromium, refreshes, revokes,
-introspects, locks out after 5 wrong passwords and refuses a bearer token at its admin.
+introspects, locks out after 5 wrong passwords and refuses a bearer token at its admin;
+its device flow names a verification URI and signing in lands on the connected apps.
 
 Slow (a virtualenv and a server of its own, about a minute), so it carries the ``guide``
 marker: ``bin/test`` runs it, and ``.ci/run``'s PostgreSQL pass deselects it, since the
@@ -34,6 +35,7 @@ pytestmark = [pytest.mark.guide, pytest.mark.browser, pytest.mark.redis]
 
 GUIDE = REPO / "docs" / "hub.md"
 REDIS = os.environ.get("GUIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 STAFF, STAFF_PASSWORD = "root", "guide-" + secrets.token_urlsafe(12)
 
 
@@ -184,9 +186,15 @@ def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, co
         served_resources=f"{hub.url}/api/",
     )
     assert rs_secret
+    add_client(admin, hub, name="TV app", client_id="shop-tv", client_type="public", grant=DEVICE_GRANT)
+    device = requests.post(f"{hub.url}/o/device-authorization/", data={"client_id": "shop-tv"}, timeout=10)
+    assert device.status_code == 200 and device.json()["verification_uri"] == f"{hub.url}/o/device/"
 
     person = context.browser.new_context()
     page = person.new_page()
+    page.goto(f"{hub.url}/accounts/login/")
+    sign_in(page, STAFF, STAFF_PASSWORD)
+    page.wait_for_url(f"{hub.url}/accounts/apps/")
     verifier, challenge = pkce_pair()
     query = {
         "response_type": "code",
@@ -198,7 +206,6 @@ def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, co
         "code_challenge_method": "S256",
     }
     page.goto(f"{hub.url}/o/authorize/?{urlencode(query)}")
-    sign_in(page, STAFF, STAFF_PASSWORD)
     page.get_by_role("button", name="Allow").click()
     params = callback.wait(page)
     person.close()
