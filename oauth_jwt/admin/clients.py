@@ -3,8 +3,6 @@ redirect URIs, and the hub's per-client policy (``ClientProfile``) on the same p
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -21,9 +19,9 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
 from ..models import ClientProfile
-from ..redirects import LOOPBACK_HOSTS
 from ..subjects import could_be_a_persons_sub
 from .common import no_store, security_event
+from .fields import ResourceListField, validate_redirect_uris
 from .secrets import issue_secret
 
 PROFILE_FIELDS = (
@@ -47,62 +45,11 @@ SERVED_GRANTS = {
 }
 
 
-def validate_redirect_uris(value: str) -> None:
-    """Each URI is absolute, has no fragment, and uses https unless it is loopback."""
-    errors = []
-    for uri in value.split():
-        try:
-            parts = urlsplit(uri)
-            host = parts.hostname
-        except ValueError:
-            errors.append(ValidationError(_("“%(uri)s” is not a valid URI."), code="invalid", params={"uri": uri}))
-            continue
-        if not parts.scheme or not parts.netloc:
-            errors.append(ValidationError(_("“%(uri)s” is not an absolute URI."), code="relative", params={"uri": uri}))
-        elif "#" in uri:
-            errors.append(
-                ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
-            )
-        elif parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
-            errors.append(
-                ValidationError(
-                    _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),
-                    code="insecure",
-                    params={"uri": uri},
-                )
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
 def _served_grant_choices(choices) -> list[tuple[str, str]]:
     from oauth2_provider.settings import oauth2_settings
 
     supported = set(oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED)
     return [(value, label) for value, label in choices if SERVED_GRANTS.get(value) in supported or not value]
-
-
-class ResourceListField(forms.CharField):
-    """RFC 8707 resource identifiers, one per line: absolute URIs without a fragment."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def to_python(self, value) -> list[str]:
-        return sorted(set(super().to_python(value).split()))
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, (list, tuple)) else value
-
-    def validate(self, value) -> None:
-        errors = [
-            ValidationError(
-                _("“%(uri)s” is not an absolute URI without a fragment."), code="resource", params={"uri": uri}
-            )
-            for uri in value
-            if not (urlsplit(uri).scheme and urlsplit(uri).netloc) or "#" in uri
-        ]
-        if errors:
-            raise ValidationError(errors)
 
 
 def _scope_choices() -> list[tuple[str, str]]:

@@ -29,8 +29,9 @@ def test_resources_and_audience_are_edited_on_the_client_page(admin_client):
 
 
 def test_a_resource_must_be_an_absolute_uri_without_fragment(admin_client):
-    response = admin_client.post(ADD, client_form(allowed_resources="reports\nhttps://x.example/#f"))
-    assert response.status_code == 200 and response.context["adminform"].form.errors["allowed_resources"]
+    response = admin_client.post(ADD, client_form(allowed_resources="reports\nhttps://x.example/#f\nhttp://[bad"))
+    assert response.status_code == 200
+    assert len(response.context["adminform"].form.errors["allowed_resources"]) == 3
     assert not Application.objects.filter(client_id="billing").exists()
 
 
