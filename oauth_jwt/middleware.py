@@ -75,9 +75,8 @@ def mark_accepts_token(view: Callable) -> Callable:
     return view
 
 
-def _has_bearer(request) -> bool:
-    scheme = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0]
-    return scheme.lower() == "bearer" or "access_token" in request.GET
+def _bearer_header(request) -> bool:
+    return request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0].lower() == "bearer"
 
 
 def accepts_token(request) -> bool:
@@ -102,9 +101,14 @@ class BearerTokenMiddleware:
         request.auth = None
         if not hasattr(request, "user"):
             request.user = AnonymousUser()
-        if _has_bearer(request) and accepts_token(request):
+        header = _bearer_header(request)
+        # A token in the query string is refused (AnonymousUser), but only a header, which
+        # no cross-site form can set, lifts the CSRF check. The path is resolved here so
+        # that this is decided before CsrfViewMiddleware's process_view runs.
+        if (header or "access_token" in request.GET) and accepts_token(request):
             request.user = SimpleLazyObject(lambda: token_state(request).user)
             request.auth = SimpleLazyObject(lambda: token_state(request).auth)
-            # Authenticated by the token alone, never by a cookie a browser adds by itself.
-            request._dont_enforce_csrf_checks = True
+            if header:
+                # Authenticated by the token alone, never by a cookie a browser adds by itself.
+                request._dont_enforce_csrf_checks = True
         return self.get_response(request)

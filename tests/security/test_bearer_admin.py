@@ -57,3 +57,12 @@ def test_a_session_user_gets_no_csrf_exemption_on_an_opted_in_view(user):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
     assert browser.post("/whoami").status_code == 403
+
+
+def test_a_token_in_the_query_string_earns_no_csrf_exemption(user):
+    """A cross-site form can put anything in a URL, but cannot set an Authorization header."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    assert browser.post("/whoami?access_token=x").status_code == 403
+    body = browser.get("/whoami?access_token=x").json()
+    assert body["authenticated"] is False and body["user"] == "AnonymousUser"
