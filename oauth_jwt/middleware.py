@@ -1,5 +1,6 @@
 """``BearerTokenMiddleware``: ``request.user`` and ``request.auth`` from a bearer token,
-for the plain Django views that opt in. Put it after Django's ``AuthenticationMiddleware``.
+for the plain Django views that opt in. Put it after Django's ``AuthenticationMiddleware``
+(before it works too: the token's user is set again once every middleware has run).
 
 A view opts in with ``@accept_token`` (or ``AcceptTokenMixin``, or ``@require_token``),
 or by its path starting with one of ``OAUTH_JWT["BEARER_PATHS"]``. Every other view,
@@ -105,10 +106,20 @@ class BearerTokenMiddleware:
         # A token in the query string is refused (AnonymousUser), but only a header, which
         # no cross-site form can set, lifts the CSRF check. The path is resolved here so
         # that this is decided before CsrfViewMiddleware's process_view runs.
-        if (header or "access_token" in request.GET) and accepts_token(request):
-            request.user = SimpleLazyObject(lambda: token_state(request).user)
-            request.auth = SimpleLazyObject(lambda: token_state(request).auth)
+        request._oauth_jwt_bearer = (header or "access_token" in request.GET) and accepts_token(request)
+        if request._oauth_jwt_bearer:
+            _use_token(request)
             if header:
                 # Authenticated by the token alone, never by a cookie a browser adds by itself.
                 request._dont_enforce_csrf_checks = True
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Again: an AuthenticationMiddleware listed after this one put the session's user back.
+        if request._oauth_jwt_bearer:
+            _use_token(request)
+
+
+def _use_token(request) -> None:
+    request.user = SimpleLazyObject(lambda: token_state(request).user)
+    request.auth = SimpleLazyObject(lambda: token_state(request).auth)

@@ -66,3 +66,16 @@ def test_a_token_in_the_query_string_earns_no_csrf_exemption(user):
     assert browser.post("/whoami?access_token=x").status_code == 403
     body = browser.get("/whoami?access_token=x").json()
     assert body["authenticated"] is False and body["user"] == "AnonymousUser"
+
+
+def test_listed_before_the_session_middleware_a_bearer_request_still_never_gets_the_session_user(user, settings):
+    """AuthenticationMiddleware, if it runs after this one, must not put the session's user
+    back on a request that lifted the CSRF check because it carried a token."""
+    bearer_mw = "oauth_jwt.middleware.BearerTokenMiddleware"
+    auth_mw = "django.contrib.auth.middleware.AuthenticationMiddleware"
+    rest = [m for m in settings.MIDDLEWARE if m != bearer_mw]
+    settings.MIDDLEWARE = [*rest[: rest.index(auth_mw)], bearer_mw, *rest[rest.index(auth_mw) :]]
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    body = browser.post("/whoami", **bearer("not-a-jwt")).json()
+    assert body["authenticated"] is False and body["user"] == "AnonymousUser"
