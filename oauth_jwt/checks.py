@@ -70,6 +70,8 @@ E054_LOCKOUT_PAGE = "oauth_jwt.E054"
 E055_CSRF_PAGE = "oauth_jwt.E055"
 E056_DEVICE_URI = "oauth_jwt.E056"
 E057_BEARER_PATHS = "oauth_jwt.E057"
+W050_LOCKOUT_PARAMETERS = "oauth_jwt.W050"
+W051_LOCKOUT_FOREVER = "oauth_jwt.W051"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")

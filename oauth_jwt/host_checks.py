@@ -22,6 +22,8 @@ from .checks import (
     E055_CSRF_PAGE,
     E056_DEVICE_URI,
     E057_BEARER_PATHS,
+    W050_LOCKOUT_PARAMETERS,
+    W051_LOCKOUT_FOREVER,
 )
 from .conf import MAX_BODY_BYTES, jwt_settings
 from .hashers import ALGORITHM, HASHER_PATH
@@ -167,3 +169,34 @@ def _device_errors() -> list[checks.Error]:
             E056_DEVICE_URI,
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_lockout_posture(app_configs=None, **kwargs):
+    """How the sign-in lockout counts: per username *and* address, for a while."""
+    if not (apps.is_installed("oauth2_provider") and apps.is_installed("axes")):
+        return []
+    messages = []
+    parameters = getattr(settings, "AXES_LOCKOUT_PARAMETERS", None) or ["ip_address"]
+    # A callable (or its import string) decides per request: nothing to judge here.
+    static = isinstance(parameters, (list, tuple))
+    both = {"username", "ip_address"}
+    combined = [p for p in parameters if not isinstance(p, str) and both <= set(p)] if static else []
+    if static and len(combined) != len(parameters):
+        messages.append(
+            checks.Warning(
+                f"AXES_LOCKOUT_PARAMETERS = {parameters!r}: counting by username alone lets a stranger lock a person "
+                "out from anywhere; by address alone, one guesser locks out everyone behind that address.",
+                hint='AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]',
+                id=W050_LOCKOUT_PARAMETERS,
+            )
+        )
+    if getattr(settings, "AXES_COOLOFF_TIME", None) is None:
+        messages.append(
+            checks.Warning(
+                "AXES_COOLOFF_TIME is not set: a lockout lasts until staff reset it.",
+                hint="AXES_COOLOFF_TIME = timedelta(minutes=15)",
+                id=W051_LOCKOUT_FOREVER,
+            )
+        )
+    return messages

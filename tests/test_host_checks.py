@@ -4,6 +4,8 @@ naming the line to add (oauth_jwt.host_checks), called directly, through
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core import checks
 from django.core.management import call_command
@@ -124,3 +126,27 @@ def test_provider_settings_pass_dot_deploy_checks(provider):
     messages = validate_bcp_configuration(None)
     assert not [m for m in messages if m.level >= checks.ERROR]
     assert {m.id for m in messages} == {"oauth2_provider.W008"}
+
+
+def test_authhub_lockout_posture_is_quiet(settings):
+    assert host_checks.check_lockout_posture() == []
+    settings.AXES_LOCKOUT_PARAMETERS = "myproject.lockout.parameters"  # decided per request: not judged
+    assert host_checks.check_lockout_posture() == []
+    assert host_checks.check_lockout_posture in checks.registry.registry.get_checks(include_deployment_checks=True)
+
+
+@pytest.mark.parametrize("parameters", [["username"], ["ip_address"], [["username", "ip_address"], "username"]])
+def test_w050_lockout_per_username_and_address(settings, parameters, db):
+    settings.AXES_LOCKOUT_PARAMETERS = parameters
+    assert ids_.W050_LOCKOUT_PARAMETERS in ids(host_checks.check_lockout_posture())
+    out = StringIO()
+    call_command("check", "--deploy", stdout=out, stderr=out)
+    assert "oauth_jwt.W050" in out.getvalue()
+
+
+def test_w051_lockout_forever(settings, db):
+    settings.AXES_COOLOFF_TIME = None
+    assert ids(host_checks.check_lockout_posture()) == {ids_.W051_LOCKOUT_FOREVER}
+    out = StringIO()
+    call_command("check", "--deploy", stdout=out, stderr=out)
+    assert "oauth_jwt.W051" in out.getvalue()
