@@ -158,7 +158,8 @@ def process_local(alias: str) -> str | None:
 @checks.register(checks.Tags.security, deploy=True)
 def check_shared_caches(app_configs=None, **kwargs):
     uses = []
-    if jwt_settings.REVOCATION_CHECK == "denylist":
+    # A resource server's per-process denylist is already an error (E091): one message per cause.
+    if jwt_settings.REVOCATION_CHECK == "denylist" and not jwt_settings.is_remote:
         uses.append(("DENYLIST_CACHE", "revoked tokens stay valid in the other worker processes"))
     if _is_server():
         uses.append(("THROTTLE_CACHE", "each worker process gets its own client-authentication budget"))

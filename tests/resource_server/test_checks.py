@@ -173,3 +173,13 @@ def test_call_command_check_reports_a_locmem_denylist(settings):
     setup_ids(settings, caches={"denylist": LOCMEM})
     with pytest.raises(SystemCheckError, match="oauth_jwt.E091"):
         call_command("check")
+
+
+@pytest.mark.django_db
+def test_check_deploy_names_a_locmem_denylist_once(settings):
+    """E091 says it; the deploy-time W037 does not say it again."""
+    setup_ids(settings, caches={"denylist": LOCMEM})
+    with pytest.raises(SystemCheckError) as raised:
+        call_command("check", deploy=True)
+    assert "oauth_jwt.E091" in str(raised.value)
+    assert str(raised.value).count("OAUTH_JWT['DENYLIST_CACHE'] is") == 1
