@@ -48,3 +48,21 @@ def test_expired_redeemed_code_tombstones_go(client, user, other_user, web_clien
     call_command("purgetokens")
 
     assert list(RedeemedCode.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_expired_device_codes_go_pending_ones_stay(client, device_client, capsys):
+    from oauth2_provider.models import get_device_grant_model
+
+    from .conftest import form_post
+
+    DeviceGrant = get_device_grant_model()
+    for _ in range(2):
+        started = form_post(client, "/o/device-authorization/", {"client_id": device_client.client_id, "scope": "read"})
+        assert started.status_code == 200
+    old, pending = DeviceGrant.objects.order_by("pk")
+    DeviceGrant.objects.filter(pk=old.pk).update(expires=timezone.now() - timedelta(hours=1))
+
+    call_command("purgetokens")
+
+    assert list(DeviceGrant.objects.values_list("pk", flat=True)) == [pending.pk]
+    assert "1 device codes" in capsys.readouterr().out

@@ -5,7 +5,8 @@ tokens, which carry the JWT records, without a live refresh token; refresh token
 their lifetime; ID tokens; authorization grants) and then deletes ``RevokedToken`` rows
 whose token can no longer be accepted (``expires_at`` older than the clock leeway): the
 denylist needs a revocation record only while the token it names could still validate. Expired
-``RedeemedCode`` tombstones go too: every token their code led to has expired.
+``RedeemedCode`` tombstones go too: every token their code led to has expired; and so do
+expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind).
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from oauth_jwt.models import RedeemedCode, RevokedToken
 BATCH_SIZE = 10_000
 
 
-def _purge(model) -> int:
-    """Delete rows of ``model`` expired beyond the leeway, in batches; return how many went."""
+def _purge(model, field: str = "expires_at") -> int:
+    """Delete rows of ``model`` expired (``field``) beyond the leeway, in batches; return how many went."""
     horizon = timezone.now() - timedelta(seconds=jwt_settings.LEEWAY_SECONDS)
     deleted = 0
     while True:
-        batch = list(model.objects.filter(expires_at__lt=horizon).values_list("pk", flat=True)[:BATCH_SIZE])
+        expired = model.objects.filter(**{f"{field}__lt": horizon})
+        batch = list(expired.values_list("pk", flat=True)[:BATCH_SIZE])
         if not batch:
             return deleted
         deleted += model.objects.filter(pk__in=batch).delete()[0]
@@ -41,18 +43,30 @@ def purge_redeemed_codes() -> int:
     return _purge(RedeemedCode)
 
 
+def purge_device_codes() -> int:
+    from oauth2_provider.models import get_device_grant_model
+
+    return _purge(get_device_grant_model(), "expires")
+
+
 class Command(BaseCommand):
-    help = "Delete expired access, refresh and ID tokens, grants, revocation records and redeemed codes."
+    help = (
+        "Delete expired access, refresh and ID tokens, grants, device codes, revocation records "
+        "and redeemed codes."
+    )
 
     def handle(self, *args, **options):
+        devices = 0
         if apps.is_installed("oauth2_provider"):
             from oauth2_provider.models import clear_expired
 
             clear_expired()
+            devices = purge_device_codes()
         count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes)."
+                f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes, "
+                f"{devices} device codes)."
             )
         )
