@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
@@ -109,23 +109,29 @@ def max_token_lifetime() -> timedelta:
 # --- lifecycle ------------------------------------------------------------------------
 
 
-def create_key(algorithm: str | None = None) -> SigningKey:
-    """Generate a key and make it the signing key; the previous one is retired."""
+def _new_key(algorithm: str | None, state: str, **fields) -> SigningKey:
+    """Generate a key pair and store it as a ``SigningKey`` row in ``state``."""
     algorithm = algorithm or jwt_settings.SIGNING_ALGORITHM
     private_key = _generate_private_key(algorithm)
     public = _public_jwk(private_key, algorithm)
+    return SigningKey.objects.create(
+        kid=public["kid"],
+        algorithm=algorithm,
+        state=state,
+        public_jwk=public,
+        encrypted_private_key=_encrypt(private_key),
+        **fields,
+    )
+
+
+def create_key(algorithm: str | None = None) -> SigningKey:
+    """Generate a key and make it the signing key; the previous one is retired."""
     with transaction.atomic():
         for previous in SigningKey.objects.select_for_update().filter(state=SigningKey.State.ACTIVE):
             _retire(previous)
-        key = SigningKey.objects.create(
-            kid=public["kid"],
-            algorithm=algorithm,
-            state=SigningKey.State.ACTIVE,
-            public_jwk=public,
-            encrypted_private_key=_encrypt(private_key),
-        )
+        key = _new_key(algorithm, SigningKey.State.ACTIVE)
     invalidate_cache()
-    logger.info("signing key activated", extra={"event": "key.activated", "kid": key.kid, "alg": algorithm})
+    logger.info("signing key activated", extra={"event": "key.activated", "kid": key.kid, "alg": key.algorithm})
     return key
 
 
@@ -159,21 +165,16 @@ def stage(algorithm: str | None = None) -> SigningKey:
         return existing
     if not SigningKey.objects.filter(state=SigningKey.State.ACTIVE).exists():
         return create_key(algorithm)  # nothing signs yet, so nothing to wait for
-    algorithm = algorithm or jwt_settings.SIGNING_ALGORITHM
-    private_key = _generate_private_key(algorithm)
-    public = _public_jwk(private_key, algorithm)
-    key = SigningKey.objects.create(
-        kid=public["kid"],
-        algorithm=algorithm,
-        state=SigningKey.State.NEXT,
-        public_jwk=public,
-        encrypted_private_key=_encrypt(private_key),
-        activates_at=timezone.now() + activation_delay(),
-    )
+    key = _new_key(algorithm, SigningKey.State.NEXT, activates_at=timezone.now() + activation_delay())
     invalidate_cache()
     logger.info(
         "signing key staged",
-        extra={"event": "key.staged", "kid": key.kid, "alg": algorithm, "activates_at": key.activates_at.isoformat()},
+        extra={
+            "event": "key.staged",
+            "kid": key.kid,
+            "alg": key.algorithm,
+            "activates_at": key.activates_at.isoformat(),
+        },
     )
     return key
 
@@ -247,8 +248,20 @@ def revoke(key: SigningKey) -> SigningKey | None:
 
 
 def ensure_active_key() -> SigningKey:
+    """The signing key; the first one is made on first use. Concurrent first uses make
+    one: the others meet the one-active-key constraint and take the winner's key (none
+    of them retires it, as ``create_key`` would)."""
     key = SigningKey.objects.filter(state=SigningKey.State.ACTIVE).first()
-    return key or create_key()
+    if key is not None:
+        return key
+    try:
+        with transaction.atomic():
+            key = _new_key(None, SigningKey.State.ACTIVE)
+    except IntegrityError:
+        return SigningKey.objects.get(state=SigningKey.State.ACTIVE)
+    invalidate_cache()
+    logger.info("signing key activated", extra={"event": "key.activated", "kid": key.kid, "alg": key.algorithm})
+    return key
 
 
 # --- the per-process snapshot ------------------------------------------------------------
@@ -300,8 +313,12 @@ def _load() -> _Snapshot:
         jwk_obj = jwt.PyJWK(row.public_jwk, algorithm=row.algorithm)
         public[row.kid] = PublicKey(row.kid, row.algorithm, jwk_obj.key, row.public_jwk)
         if row.state == SigningKey.State.ACTIVE:
-            active = PrivateKey(row.kid, row.algorithm, _decrypt(row.encrypted_private_key), row.pk)
+            active = _private(row)
     return _Snapshot(time.monotonic(), public, active)
+
+
+def _private(row: SigningKey) -> PrivateKey:
+    return PrivateKey(row.kid, row.algorithm, _decrypt(row.encrypted_private_key), row.pk)
 
 
 def _current(force: bool = False) -> _Snapshot:
@@ -318,12 +335,13 @@ def _current(force: bool = False) -> _Snapshot:
 
 def signing_key() -> PrivateKey:
     """The key new tokens are signed with; created on first use."""
-    snap = _current()
-    if snap.active is None:
-        ensure_active_key()
+    active = _current().active
+    if active is None:
+        # From the row itself: a snapshot another thread loaded before this key was
+        # committed may still be the current one.
+        active = _private(ensure_active_key())
         invalidate_cache()
-        snap = _current()
-    return snap.active
+    return active
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ from django.test import Client as HttpClient
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from oauth_jwt import keys
-from oauth_jwt.models import RevokedToken
+from oauth_jwt.models import RevokedToken, SigningKey
 from oauth_jwt.revocation import is_revoked
 
 from ..conftest import (
@@ -175,3 +175,15 @@ def test_concurrent_revocation_and_refresh(client, user, web_client, round_):
     assert not get_refresh_token_model().objects.filter(revoked__isnull=True).exists()
     assert not get_access_token_model().objects.exists()
     assert_every_dead_jwt_is_denylisted()
+
+
+def test_concurrent_first_token_requests_make_one_signing_key(service_client):
+    """No signing key yet: every first request wants to make one; one does, the others use it."""
+    SigningKey.objects.all().delete()  # the session's key, if no transactional test flushed it yet
+    keys.invalidate_cache()
+    grant = {"grant_type": "client_credentials", "scope": "read"}
+    responses = concurrently(*[lambda c: token_request(c, service_client, **grant)] * THREADS)
+    assert_no_server_errors(responses)
+    assert all(r.status_code == 200 for r in responses)
+    assert SigningKey.objects.filter(state=SigningKey.State.ACTIVE).count() == 1
+    assert SigningKey.objects.count() == 1
