@@ -6,12 +6,18 @@ time (a restart without persistence, a flush, an eviction), which ``denylist.loo
 detects through its two markers; the hub then seeds the cache again from the database
 (``seed``): on its own token checks, and from ``manage.py seeddenylist --every N``, which
 keeps resource servers served while the hub is idle.
+
+A revocation never waits for the cache: when an entry cannot be written (the cache is
+unreachable) the durable record still commits, and the process seeds the denylist again
+at its next contact with the cache (``_resync``) before it writes or reads an entry. A
+cache that returns empty is unseeded anyway, so resource servers fail closed until then.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from functools import partial
@@ -30,22 +36,48 @@ def _ttl(expires_at: datetime) -> int:
     return int((expires_at - timezone.now()).total_seconds()) + jwt_settings.LEEWAY_SECONDS + 1
 
 
+# Set when this process failed to write an entry: the cache may have missed it.
+_missed = threading.Event()
+
+
+def _resync() -> None:
+    """Seed the denylist again if this process missed writing an entry to it."""
+    if _missed.is_set():
+        _missed.clear()
+        if not seed():
+            _missed.set()
+
+
+def _write(key: str, ttl: int) -> None:
+    _resync()
+    try:
+        denylist.cache().set(key, 1, ttl)
+    except Exception as exc:  # each cache backend raises its own connection errors
+        _missed.set()
+        logger.error(
+            "denylist entry not written, seeding again when the cache answers: %s",
+            type(exc).__name__,
+            extra={"event": "denylist.write_failed", "cache": jwt_settings.DENYLIST_CACHE},
+        )
+
+
 def deny(jti: str, expires_at: datetime) -> None:
     """Put ``jti`` on the denylist until it would have expired anyway."""
     ttl = _ttl(expires_at)
     if ttl > 0:
-        denylist.cache().set(denylist.jti_key(jti), 1, ttl)
+        _write(denylist.jti_key(jti), ttl)
 
 
 def deny_key(kid: str) -> None:
     from .keys import max_token_lifetime
 
-    denylist.cache().set(denylist.kid_key(kid), 1, int(max_token_lifetime().total_seconds()) + 1)
+    _write(denylist.kid_key(kid), int(max_token_lifetime().total_seconds()) + 1)
 
 
 def is_revoked(jti: str, kid: str) -> bool:
     """The hub's answer: from the cache, seeded again from the database when it does not
     know, and from the database alone while the cache is unreachable."""
+    _resync()
     found = denylist.lookup(jti, kid)
     if found.cause is Cause.UNSEEDED and seed():
         found = denylist.lookup(jti, kid)

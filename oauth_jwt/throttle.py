@@ -12,6 +12,10 @@ pick a fresh address.
 ``ClientAuthThrottleMixin`` goes first in the bases of a view; ``throttle_client_auth``
 decorates a function view the same way. Wrong device user codes (RFC 8628 §5.1) draw on
 the same budget, per person and address (``views.device``).
+
+While ``THROTTLE_CACHE`` is unreachable the counts go to a per-process local-memory
+cache: the endpoints keep answering (revocations, refreshes) and keep throttling, each
+worker process on its own budget, until the shared cache answers again.
 """
 
 from __future__ import annotations
@@ -22,9 +26,12 @@ import json
 import logging
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import unquote_plus
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .conf import jwt_settings
@@ -36,8 +43,24 @@ _PREFIX = "oauth_jwt:clientauth:"
 MAX_AUTHORIZATION_HEADER = 4096
 
 
+_FALLBACK = LocMemCache("oauth_jwt-throttle-fallback", {})
+
+
 def _cache():
     return caches[jwt_settings.THROTTLE_CACHE]
+
+
+def _counted(operation: Callable[[BaseCache], Any]) -> Any:
+    """``operation`` on the throttle cache, or on this process's own while it is unreachable."""
+    try:
+        return operation(_cache())
+    except Exception as exc:  # each cache backend raises its own connection errors
+        logger.error(
+            "throttle cache unreachable, counting in this process: %s",
+            type(exc).__name__,
+            extra={"event": "client_auth.throttle_cache_unreachable", "cache": jwt_settings.THROTTLE_CACHE},
+        )
+        return operation(_FALLBACK)
 
 
 def claimed_client_id(request: HttpRequest) -> str:
@@ -77,12 +100,11 @@ def _limits(key: str) -> int:
 
 
 def over_budget(keys: list[str]) -> bool:
-    counts = _cache().get_many(keys)
+    counts = _counted(lambda cache: cache.get_many(keys))
     return any(count >= _limits(key) for key, count in counts.items())
 
 
-def count_failure(keys: list[str]) -> None:
-    cache = _cache()
+def _increment(cache: BaseCache, keys: list[str]) -> None:
     window = jwt_settings.CLIENT_AUTH_WINDOW_SECONDS
     for key in keys:
         cache.add(key, 0, window)
@@ -90,6 +112,10 @@ def count_failure(keys: list[str]) -> None:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, window)
+
+
+def count_failure(keys: list[str]) -> None:
+    _counted(lambda cache: _increment(cache, keys))
 
 
 def user_code_keys(request: HttpRequest) -> list[str]:

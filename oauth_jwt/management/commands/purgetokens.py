@@ -50,10 +50,7 @@ def purge_device_codes() -> int:
 
 
 class Command(BaseCommand):
-    help = (
-        "Delete expired access, refresh and ID tokens, grants, device codes, revocation records "
-        "and redeemed codes."
-    )
+    help = "Delete expired access, refresh and ID tokens, grants, device codes, revocation records and redeemed codes."
 
     def handle(self, *args, **options):
         devices = 0
