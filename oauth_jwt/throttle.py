@@ -118,6 +118,11 @@ def count_failure(keys: list[str]) -> None:
     _counted(lambda cache: _increment(cache, keys))
 
 
+def first_within(key: str, seconds: int) -> bool:
+    """True for the first call with ``key`` in ``seconds`` (RFC 8628 §3.5 polling)."""
+    return _counted(lambda cache: cache.add(key, 1, seconds))
+
+
 def user_code_keys(request: HttpRequest) -> list[str]:
     """RFC 8628 §5.1: wrong device user codes are counted per person and address."""
     digest = hashlib.sha256(f"{request.user.pk}\n{client_address(request)}".encode()).hexdigest()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import caches
 from django.http import HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -20,8 +19,7 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
-from .. import request_memo
-from ..conf import jwt_settings
+from .. import request_memo, throttle
 from ..device import DEVICE_CODE_GRANT
 from ..replay import checksum
 from ..throttle import ClientAuthThrottleMixin
@@ -50,7 +48,7 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
             return response
         interval = int(oauth2_settings.DEVICE_FLOW_INTERVAL)
         key = f"oauth_jwt:poll:{checksum(request.POST['device_code'])}"
-        if caches[jwt_settings.THROTTLE_CACHE].add(key, 1, interval):
+        if throttle.first_within(key, interval):
             return response
         slowed = JsonResponse({"error": "slow_down"}, status=400)
         slowed["Cache-Control"] = "no-store"

@@ -126,3 +126,31 @@ def test_disconnect_and_deactivation_while_the_denylist_is_down(client, user, ot
     redis_server.start()
     assert revocation.is_revoked(*jti_kid(mine)) and revocation.is_revoked(*jti_kid(theirs))
     assert all(denylist.lookup(*jti_kid(token)).answer is Answer.REVOKED for token in (mine, theirs))
+
+
+def test_admin_revocation_refresh_reuse_and_device_polling_while_the_denylist_is_down(
+    client, admin_client, user, web_client, service_client, device_client, redis_server
+):
+    from .test_device import redeem, start
+
+    by_admin = client_credentials_token(client, service_client)["access_token"]
+    first = code_flow_token(client, user, web_client)
+    grant = start(client, device_client)
+    redis_server.stop()
+
+    row = get_access_token_model().objects.get(application=service_client.app)
+    data = {"action": "revoke_tokens", "_selected_action": [str(row.pk)]}
+    assert admin_client.post("/admin/oauth2_provider/accesstoken/", data).status_code == 302
+    second = refresh(client, web_client, first["refresh_token"])
+    assert second.status_code == 200
+    reused = refresh(client, web_client, first["refresh_token"])  # reuse: the family is revoked
+    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+    for _ in range(2):  # polling too soon asks the cache whether it is too soon
+        polled = redeem(client, device_client, grant)
+        assert polled.status_code == 400 and polled.json()["error"] in ("authorization_pending", "slow_down")
+
+    gone = [by_admin, first["access_token"], second.json()["access_token"]]
+    assert all(RevokedToken.objects.filter(jti=jti_kid(token)[0]).exists() for token in gone)
+    redis_server.start()
+    assert all(revocation.is_revoked(*jti_kid(token)) for token in gone)
+    assert all(denylist.lookup(*jti_kid(token)).answer is Answer.REVOKED for token in gone)
