@@ -82,6 +82,16 @@ class TokenAuth:
         except (ValueError, ValidationError):
             return None
 
+    @property
+    def user_id(self):
+        """DOT's ``AccessToken.user_id``, from ``sub`` without a query."""
+        if self.is_client_token:
+            return None
+        try:
+            return get_user_model()._meta.pk.to_python(self.sub)
+        except ValidationError:
+            return self.sub
+
     def revoke(self) -> None:
         """Revoke the token at the hub, as DOT's ``AccessToken.revoke()`` does."""
         from .revocation import revoke_verified

@@ -39,6 +39,10 @@ class OpaqueTokenAuth(TokenAuth):
         return self.row.user
 
     @property
+    def user_id(self):
+        return self.row.user_id
+
+    @property
     def token_checksum(self) -> str:
         return self.row.token_checksum
 
