@@ -34,7 +34,7 @@ from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
 from .. import compact, revocation
-from ..bearer import is_jwt, opaque_fallback
+from ..bearer import TokenAuth, is_jwt, opaque_fallback
 from ..exceptions import InvalidToken
 from ..models import ClientProfile
 from ..verify import verify_access_token
@@ -168,7 +168,9 @@ class IntrospectionView(IntrospectTokenView):
     def verify_request(self, request):
         valid, r = super().verify_request(request)
         if valid:
-            request.oauth_jwt_caller = Caller(r.access_token.client_id, sees_all=True)
+            token = r.access_token  # a JWT's TokenAuth, or an opaque token's row
+            client_id = token.client_id if isinstance(token, TokenAuth) else token.application.client_id
+            request.oauth_jwt_caller = Caller(client_id, sees_all=True)
         return valid, r
 
     def unauthenticated_response(self, request, oauthlib_request=None):

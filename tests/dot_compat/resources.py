@@ -55,6 +55,10 @@ class OwnDRFView(DRFView):
     authentication_classes = [JWTAuthentication]
 
 
+class OwnDRFRevokeView(DRFRevokeView):
+    authentication_classes = [JWTAuthentication]
+
+
 class ProtectedView(ProtectedResourceView):
     """DOT puts only ``resource_owner`` on the request; the scopes come from oauthlib."""
 
@@ -100,6 +104,7 @@ resource_patterns = [
     path("dot/introspect", csrf_exempt(IntrospectTokenView.as_view())),
     path("dot/ninja/", ninja_api.urls),
     path("own/drf", OwnDRFView.as_view()),
+    path("own/drf-revoke", OwnDRFRevokeView.as_view()),
     path("own/decorated", own_decorated_view),
     path("own/middleware", own_middleware_view),
 ]

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from oauth2_provider.models import get_access_token_model
 
+from oauth_jwt.bearer import TokenAuth
 from oauth_jwt.models import RevokedToken
 
 from ..conftest import bearer, client_credentials_token
@@ -62,10 +64,26 @@ def test_own_middleware_reads_no_row_for_a_jwt(own_middleware, client, person_to
         assert client.get("/own/middleware", **bearer(token)).json() == {"scope": "openid read"}
 
 
-def test_revoke_on_the_request_revokes_the_token(client, person_tokens, api):
+@pytest.mark.parametrize("path", ["/dot/drf-revoke", "/own/drf-revoke"])
+def test_revoke_on_the_request_revokes_the_token(client, person_tokens, api, path):
     token = person_tokens["access_token"]
-    assert client.post("/dot/drf-revoke", **bearer(token)).json() == {"revoked": True}
+    assert client.post(path, **bearer(token)).json() == {"revoked": True}
     assert not get_access_token_model().objects.exists()
     assert RevokedToken.objects.count() == 1
     assert client.get("/dot/drf", **bearer(token)).status_code == 401
     assert api(token).status_code == 401
+
+
+def test_a_resource_server_cannot_revoke(client, person_tokens, settings):
+    """Away from the hub there is no row to delete and no denylist to write."""
+    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_URL": "https://auth.example.com/.well-known/jwks.json"}
+    claims = {"jti": "j", "client_id": "c", "sub": "c", "exp": 2_000_000_000, "scope": "read"}
+    with pytest.raises(ImproperlyConfigured, match="revocation endpoint"):
+        TokenAuth({"kid": "k"}, claims, "a.b.c").revoke()
+
+
+def test_user_id_needs_no_query(person_tokens, user, django_assert_num_queries):
+    claims = {"jti": "j", "client_id": "c", "sub": str(user.pk), "exp": 2_000_000_000}
+    with django_assert_num_queries(0):
+        assert TokenAuth({}, claims).user_id == user.pk
+        assert TokenAuth({}, {**claims, "sub": "c"}).user_id is None

@@ -77,6 +77,16 @@ def test_introspection(client, opaque, web_client):
     assert answer["client_id"] == web_client.client_id and answer["exp"] > answer["iat"]
 
 
+def test_an_opaque_token_may_authenticate_an_introspection_caller(client, user, web_client, settings):
+    provider = settings.OAUTH2_PROVIDER
+    settings.OAUTH2_PROVIDER = {**provider, "SCOPES": {**provider["SCOPES"], "introspection": "Introspect"}}
+    caller = make_opaque("plaintext", user, web_client.app, scope="introspection")
+    asked = make_opaque("checksum only", user, web_client.app)
+    answer = form_post(client, "/o/introspect/", {"token": asked}, **bearer(caller))
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["active"] is True
+
+
 def test_revocation_endpoint(client, opaque, web_client, api):
     assert form_post(client, "/o/revoke_token/", {"token": opaque}, **basic_auth(web_client)).status_code == 200
     assert not AccessToken.objects.exists()
