@@ -17,7 +17,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from . import records
 from .bearer import TokenAuth
 from .conf import jwt_settings
 from .exceptions import InvalidToken
@@ -90,6 +89,6 @@ def authenticate_opaque(raw_token: str):
 
 def live_count() -> int:
     """How many opaque tokens are still live: unexpired rows without a JWT's record
-    (one ``COUNT``; a record always holds a space, DOT's tokens never do)."""
+    (one ``COUNT``; a record's parts are separated by spaces, DOT's tokens have none)."""
     rows = get_access_token_model().objects.filter(expires__gt=timezone.now())
-    return rows.exclude(token__contains=records.SEPARATOR).count()
+    return rows.exclude(token__contains=" ").count()

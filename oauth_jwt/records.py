@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SEPARATOR = " "
-
 
 @dataclass(frozen=True)
 class TokenRecord:
@@ -35,13 +33,13 @@ class TokenRecord:
         parts = [self.jti, str(self.key_pk)]
         if self.auth_time is not None:
             parts.append(str(self.auth_time))
-        return SEPARATOR.join(parts)
+        return " ".join(parts)
 
 
 def decode(text: str | None) -> TokenRecord | None:
     """The record in an ``AccessToken.token`` column; ``None`` for rows without one
     (issued before records existed, or by plain DOT)."""
-    parts = (text or "").split(SEPARATOR)
+    parts = (text or "").split(" ")
     if len(parts) not in (2, 3) or not parts[0] or not all(part.isdigit() for part in parts[1:]):
         return None
     return TokenRecord(parts[0], int(parts[1]), int(parts[2]) if len(parts) == 3 else None)
