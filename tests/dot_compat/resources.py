@@ -7,12 +7,15 @@ from ninja import NinjaAPI
 from oauth2_provider.backends import OAuth2Backend
 from oauth2_provider.contrib.ninja import HttpOAuth2
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication, TokenHasScope
+from oauth2_provider.decorators import protected_resource
 from oauth2_provider.views import IntrospectTokenView, ProtectedResourceView
+from oauthlib.openid import Server as OIDCServer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oauth_jwt.contrib.rest_framework import JWTAuthentication
 from oauth_jwt.decorators import require_token
+from oauth_jwt.validators import JWTOAuth2Validator
 
 
 def describe(token, user) -> dict:
@@ -67,6 +70,11 @@ class ProtectedView(ProtectedResourceView):
         return JsonResponse({"request_user": owner.get_username() if owner is not None else None})
 
 
+@protected_resource(scopes=["read"], validator_cls=JWTOAuth2Validator, server_cls=OIDCServer)
+def decorated_view(request):
+    return JsonResponse({"ok": True})
+
+
 def backend_view(request):
     user = OAuth2Backend().authenticate(request=request)
     return JsonResponse({"user": user.get_username() if user else None})
@@ -100,6 +108,7 @@ resource_patterns = [
     path("dot/drf-revoke", DRFRevokeView.as_view()),
     path("dot/protected", ProtectedView.as_view()),
     path("dot/backend", backend_view),
+    path("dot/decorated", decorated_view),
     path("dot/middleware", middleware_view),
     path("dot/introspect", csrf_exempt(IntrospectTokenView.as_view())),
     path("dot/ninja/", ninja_api.urls),

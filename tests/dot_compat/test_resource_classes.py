@@ -32,6 +32,11 @@ def test_protected_resource_view(client, person_tokens):
     assert client.get("/dot/protected", **bearer(person_tokens["id_token"])).status_code == 403
 
 
+def test_protected_resource_decorator_with_the_validator(client, person_tokens):
+    assert client.get("/dot/decorated", **bearer(person_tokens["access_token"])).status_code == 200
+    assert client.get("/dot/decorated", **bearer(person_tokens["id_token"])).status_code == 403
+
+
 def test_oauth2_backend(client, person_tokens):
     assert client.get("/dot/backend", **bearer(person_tokens["access_token"])).json() == {"user": "alice"}
     assert client.get("/dot/backend", **bearer(person_tokens["id_token"])).json() == {"user": None}
