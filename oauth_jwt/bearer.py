@@ -213,7 +213,7 @@ def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
 def authenticate_token(raw_token: str):
     """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``.
 
-    A JWT never touches the database here; a token that is not one is looked up in
+    A JWT never reads a token row here; a token that is not one is looked up in
     DOT's rows when ``OPAQUE_TOKEN_FALLBACK`` is on (``opaque``)."""
     if not is_jwt(raw_token) and opaque_fallback():
         from .opaque import authenticate_opaque
