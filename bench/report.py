@@ -41,6 +41,11 @@ MICRO = [
     ("oauth_jwt, token seen again (verified-token cache)", "again"),
     ("oauth_jwt bearer path, seen again (+ in-process denylist)", "bearer"),
 ]
+FALLBACK = [
+    ("JWT bearer path, opaque-token fallback on", "jwt_on"),
+    ("JWT bearer path, opaque-token fallback off", "jwt_off"),
+    ("opaque token from before the upgrade (DOT's row, one query)", "opaque"),
+]
 # (description, numerator, denominator, minimum ratio)
 TARGETS = [
     ("Token endpoint (hashed secret) vs plain DOT default", "cc_jwt_rs256", "cc_dot_hashed", 50.0),
@@ -95,6 +100,16 @@ def render(results: dict) -> str:
         for label, key in MICRO:
             cells = [f"{row[key]} µs"] + ["(in-process)"] * (len(backends) - 1)
             lines.append(f"| In-process verify {alg}: {label} | " + " | ".join(cells) + " |")
+    fallback = results.get("fallback")
+    if fallback:
+        cells = ["(in-process)"] * (len(backends) - 1)
+        for label, key in FALLBACK:
+            lines.append(f"| In-process {label} | {fallback[key]} µs | " + " | ".join(cells) + " |")
+        ratio = fallback["jwt_on"] / fallback["jwt_off"]
+        lines.append(
+            f"| Context: JWT bearer path, opaque-token fallback on vs off | {ratio:.2f}×, "
+            f"{fallback['jwt_queries']} queries | " + " | ".join(cells) + " |"
+        )
     for label, num, den, minimum in TARGETS:
         cells = []
         for k, _ in backends:

@@ -221,6 +221,7 @@ class Bench:
             (self.work / "results-partial.json").write_text(json.dumps(results, indent=2))
         iterations = 20 if self.args.quick else 2000
         results["micro"] = self.django(JWT_SETTINGS, env, "micro", "--iterations", str(iterations))
+        results["fallback"] = self.django(JWT_SETTINGS, env, "fallback", "--iterations", str(iterations * 10))
         return results
 
 

@@ -205,11 +205,17 @@ def main() -> None:
     p = sub.add_parser("sizes")
     p = sub.add_parser("micro")
     p.add_argument("--iterations", type=int, default=1000)
+    p = sub.add_parser("fallback")
+    p.add_argument("--iterations", type=int, default=1000)
     args = parser.parse_args()
     if args.action == "micro":
         from bench.micro import run as micro
 
         result = micro(args.iterations)
+    elif args.action == "fallback":
+        from bench.fallback import run as fallback
+
+        result = fallback(args.iterations)
     else:
         result = {"setup": setup, "rotate": rotate, "refresh": refresh_tokens, "fill": fill, "sizes": sizes}[
             args.action

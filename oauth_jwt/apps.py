@@ -8,7 +8,8 @@ class OAuthJWTConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import branding_checks, checks, host_checks, receivers, security_checks  # noqa: F401  (registers checks and receivers)
+        # Registers the checks and connects the signal receivers.
+        from . import branding_checks, checks, fallback_checks, host_checks, receivers, security_checks  # noqa: F401
         from .redaction import install
 
         install()  # no credential from oauthlib's or DOT's DEBUG logs

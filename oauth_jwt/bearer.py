@@ -3,12 +3,15 @@ shared by the DRF authentication class, the middleware and the decorator."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.utils.functional import SimpleLazyObject
 
 from . import denylist, introspection_client, verified_cache
@@ -17,12 +20,16 @@ from .exceptions import InvalidToken, TemporarilyUnavailable
 
 
 class TokenAuth:
-    """``request.auth``: the verified claims, shaped like DOT's ``AccessToken`` so that
-    ``TokenHasScope`` and friends work unchanged."""
+    """``request.auth`` (and DOT's ``request.access_token``): the verified claims, shaped
+    like DOT's ``AccessToken`` so that ``TokenHasScope`` and code written for DOT work
+    unchanged. ``.scope``, ``.is_valid()``, ``.allow_scopes()`` and ``.is_expired()``
+    come from the claims; ``.application`` and ``.user`` are read from the database on
+    first use only, and ``.revoke()`` revokes the token at the hub."""
 
-    def __init__(self, header: dict[str, Any], claims: dict[str, Any]) -> None:
+    def __init__(self, header: dict[str, Any], claims: dict[str, Any], token: str | None = None) -> None:
         self.header = header
         self.claims = claims
+        self._token = token
         self.scope: str = claims.get("scope", "")
         self.jti: str = claims["jti"]
         self.client_id: str = claims["client_id"]
@@ -46,6 +53,50 @@ class TokenAuth:
 
     def is_valid(self, scopes=None) -> bool:
         return not self.is_expired() and self.allow_scopes(scopes)
+
+    @cached_property
+    def token_checksum(self) -> str:
+        """The SHA-256 DOT's row is found by."""
+        return hashlib.sha256(self._token.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def application(self):
+        """DOT's ``Application`` of ``client_id`` (``None`` where DOT is not installed)."""
+        if not apps.is_installed("oauth2_provider"):
+            return None
+        from oauth2_provider.models import get_application_model
+
+        return get_application_model().objects.filter(client_id=self.client_id).first()
+
+    @cached_property
+    def user(self):
+        """The person the token speaks for, as DOT's ``AccessToken.user``: ``None`` for a
+        client's own token or an unknown subject."""
+        if self.is_client_token:
+            return None
+        if jwt_settings.USER_RESOLVER == "claims":
+            return TokenUser(self.claims)
+        User = get_user_model()
+        try:
+            return User._default_manager.filter(pk=self.sub).first()
+        except (ValueError, ValidationError):
+            return None
+
+    @property
+    def user_id(self):
+        """DOT's ``AccessToken.user_id``, from ``sub`` without a query."""
+        if self.is_client_token:
+            return None
+        try:
+            return get_user_model()._meta.pk.to_python(self.sub)
+        except ValidationError:
+            return self.sub
+
+    def revoke(self) -> None:
+        """Revoke the token at the hub, as DOT's ``AccessToken.revoke()`` does."""
+        from .revocation import revoke_verified
+
+        revoke_verified(self)
 
     def __repr__(self) -> str:
         return f"<TokenAuth jti={self.jti} client_id={self.client_id}>"
@@ -113,13 +164,22 @@ def _resolve_user(auth: TokenAuth):
         return TokenUser(auth.claims)
 
     def load():
-        User = get_user_model()
-        try:
-            return User._default_manager.get(pk=auth.sub, is_active=True)
-        except (User.DoesNotExist, ValueError):
-            return AnonymousUser()
+        user = auth.user
+        return user if user is not None and user.is_active else AnonymousUser()
 
     return SimpleLazyObject(load)
+
+
+def is_jwt(token: str) -> bool:
+    """A JWS in compact form has exactly two dots; DOT's opaque tokens have none."""
+    return token.count(".") == 2
+
+
+def opaque_fallback() -> bool:
+    """Whether a bearer token that is not a JWT is looked up in DOT's rows (on the hub)."""
+    return (
+        bool(jwt_settings.OPAQUE_TOKEN_FALLBACK) and not jwt_settings.is_remote and apps.is_installed("oauth2_provider")
+    )
 
 
 def check_revocation(auth: TokenAuth, raw_token: str) -> None:
@@ -151,9 +211,16 @@ def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
 
 
 def authenticate_token(raw_token: str):
-    """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``."""
+    """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``.
+
+    A JWT never reads a token row here; a token that is not one is looked up in
+    DOT's rows when ``OPAQUE_TOKEN_FALLBACK`` is on (``opaque``)."""
+    if not is_jwt(raw_token) and opaque_fallback():
+        from .opaque import authenticate_opaque
+
+        return authenticate_opaque(raw_token)
     header, claims = verified_cache.verify(raw_token)
-    auth = TokenAuth(header, claims)
+    auth = TokenAuth(header, claims, raw_token)
     check_revocation(auth, raw_token)
     return _resolve_user(auth), auth
 

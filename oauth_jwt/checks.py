@@ -42,6 +42,10 @@ E092_RETRY_AFTER = "oauth_jwt.E092"
 W090_DENYLIST_DEFAULT_CACHE = "oauth_jwt.W090"
 W091_HUB_URL_ORIGIN = "oauth_jwt.W091"
 W092_AUDIENCE_IS_ISSUER = "oauth_jwt.W092"
+# Upgrades from plain DOT (registered in ``fallback_checks``).
+E080_FALLBACK_TYPE = "oauth_jwt.E080"
+W080_FALLBACK_UNUSED = "oauth_jwt.W080"
+W081_OPAQUE_REFUSED = "oauth_jwt.W081"
 # Security posture under ``check --deploy`` (registered in ``security_checks``).
 W030_HTTP_ISSUER = "oauth_jwt.W030"
 W031_KEY_SECRET_DERIVED = "oauth_jwt.W031"

@@ -73,6 +73,10 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXY_COUNT": 0,
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
     "BRANDING": {},
+    # On a hub upgraded from plain DOT: a bearer token that is not a JWT is looked up in
+    # DOT's rows, so opaque tokens issued before the upgrade keep working until they
+    # expire (upgrading-from-dot.md). A JWT never takes this path.
+    "OPAQUE_TOKEN_FALLBACK": True,
 }
 
 
@@ -222,6 +226,10 @@ class OAuthJWTSettings:
     @property
     def BRANDING(self) -> branding.Branding:
         return branding.from_setting(self._get("BRANDING"), self.ISSUER)
+
+    @property
+    def OPAQUE_TOKEN_FALLBACK(self) -> bool:
+        return self._get("OPAQUE_TOKEN_FALLBACK")
 
     @property
     def is_remote(self) -> bool:

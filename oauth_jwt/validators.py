@@ -14,7 +14,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from . import keys, request_memo, signatures, tokens
 from .audience import AudienceMixin, default_audience
-from .bearer import authenticate_token
+from .bearer import authenticate_token, is_jwt, opaque_fallback
 from .conf import jwt_settings
 from .device import DeviceGrantMixin
 from .exceptions import InvalidToken
@@ -23,7 +23,6 @@ from .policy import ClientPolicyMixin
 from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
 from .silent import SilentPromptMixin
-from .verify import ACCESS_TOKEN_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +134,14 @@ class JWTOAuth2Validator(
     # --- resource-server checks through DOT's own views and backends --------------------------
 
     def validate_bearer_token(self, token, scopes, request):
-        """Stateless: the signature, the claims and the denylist; no token row is read."""
+        """Stateless for a JWT: the signature, the claims and the denylist; no token row
+        is read until ``request.access_token.application``/``.user``/``.revoke()`` is used.
+        A token that is not a JWT is an opaque one from before the upgrade: DOT's own
+        check of its row, while ``OPAQUE_TOKEN_FALLBACK`` is on."""
         if not token:
             return False
+        if not is_jwt(token) and opaque_fallback():
+            return super().validate_bearer_token(token, scopes, request)
         try:
             user, auth = authenticate_token(token)
         except InvalidToken as exc:
@@ -152,12 +156,6 @@ class JWTOAuth2Validator(
         return True
 
     def validate_jwt_bearer_token(self, token, scopes, request):
-        """oauthlib's OIDC server sends every JWT-shaped bearer token here, meaning ID
-        tokens; route RFC 9068 access tokens back to the access-token check."""
-        try:
-            typ = str(jwt.get_unverified_header(token).get("typ", ""))
-        except jwt.InvalidTokenError:
-            return False
-        if typ.lower() in ACCESS_TOKEN_TYPES:
-            return self.validate_bearer_token(token, scopes, request)
-        return super().validate_jwt_bearer_token(token, scopes, request)
+        """oauthlib's OIDC server sends every JWT-shaped bearer token here, for DOT to
+        accept ID tokens as bearer tokens; only access tokens (``typ: at+jwt``) are."""
+        return self.validate_bearer_token(token, scopes, request)

@@ -33,7 +33,9 @@ def test_bench_quick_mode_prints_the_table(tmp_path):
         "Peak RSS of one worker: oauth_jwt",
         "In-process verify EdDSA: PyJWT `jwt.decode`",
         "Target: Token endpoint (hashed secret) vs plain DOT default",
+        "Context: JWT bearer path, opaque-token fallback on vs off",
     ):
         assert row in body
     # Every server answered 200 before it was timed (bench/run.py raises otherwise); its
     # rate is not asserted: a busy machine may fit no PBKDF2 request into quick mode's second.
+    assert "×, 0 queries |" in body  # a JWT never looks for a row, fallback or not

@@ -34,6 +34,7 @@ from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
 from .. import compact, revocation
+from ..bearer import TokenAuth, is_jwt, opaque_fallback
 from ..exceptions import InvalidToken
 from ..models import ClientProfile
 from ..verify import verify_access_token
@@ -72,6 +73,8 @@ class Caller:
 
 def introspect(token: str, caller: Caller) -> dict:
     """The RFC 7662 answer for ``token`` as ``caller`` may see it."""
+    if not is_jwt(token):
+        return _introspect_opaque(token, caller) if opaque_fallback() else INACTIVE
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
     # DOT's row lives exactly as long as the token is neither revoked nor purged.
     if not get_access_token_model().objects.filter(token_checksum=checksum).exists():
@@ -86,11 +89,28 @@ def introspect(token: str, caller: Caller) -> dict:
         return INACTIVE
     if not caller.may_see(claims):
         return INACTIVE
-    answer = {
-        "active": True,
-        "token_type": "Bearer",
-        **{name: claims[name] for name in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti")},
-    }
+    return _answer(claims)
+
+
+def _introspect_opaque(token: str, caller: Caller) -> dict:
+    """An opaque token from before the upgrade: what DOT's row says of it."""
+    from .. import opaque
+
+    row = opaque.live_row(token)
+    if row is None:
+        return INACTIVE
+    claims = opaque.claims_of(row)
+    if not caller.may_see(claims):
+        return INACTIVE
+    # No `jti` or `iss` was ever given to it, nor an `aud` unless it asked for a resource.
+    return _answer({name: value for name, value in claims.items() if value not in ("", [])})
+
+
+def _answer(claims: dict) -> dict:
+    answer = {"active": True, "token_type": "Bearer"}
+    for name in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti"):
+        if name in claims:
+            answer[name] = claims[name]
     username = _username(claims)
     if username:
         answer["username"] = username
@@ -148,7 +168,9 @@ class IntrospectionView(IntrospectTokenView):
     def verify_request(self, request):
         valid, r = super().verify_request(request)
         if valid:
-            request.oauth_jwt_caller = Caller(r.access_token.client_id, sees_all=True)
+            token = r.access_token  # a JWT's TokenAuth, or an opaque token's row
+            client_id = token.client_id if isinstance(token, TokenAuth) else token.application.client_id
+            request.oauth_jwt_caller = Caller(client_id, sees_all=True)
         return valid, r
 
     def unauthenticated_response(self, request, oauthlib_request=None):

@@ -41,7 +41,8 @@ def test_a_client_token_has_no_user(client, service_client):
     assert body["authenticated"] is False and body["client_id"] == service_client.client_id
 
 
-def test_a_bad_token_on_an_unprotected_view_is_never_checked(client):
+def test_a_bad_token_on_an_unprotected_view_is_never_checked(client, db):
+    # db: on the hub a token that is not a JWT is looked up among DOT's opaque tokens.
     assert client.get("/untouched", **bearer("not-a-jwt")).status_code == 200
     body = client.get("/whoami", **bearer("not-a-jwt")).json()
     assert body["authenticated"] is False and body["client_id"] is None

@@ -1,0 +1,56 @@
+"""Checks of ``OAUTH_JWT["OPAQUE_TOKEN_FALLBACK"]``: its type always, and (with
+``check --database``, and before ``migrate``) whether opaque tokens from before the
+upgrade are still live, so that the fallback is switched off once none is left."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core import checks
+from django.db import DatabaseError
+
+from .checks import E080_FALLBACK_TYPE, W080_FALLBACK_UNUSED, W081_OPAQUE_REFUSED
+from .conf import jwt_settings
+
+
+@checks.register(checks.Tags.compatibility)
+def check_fallback_setting(app_configs=None, **kwargs):
+    if isinstance(jwt_settings.OPAQUE_TOKEN_FALLBACK, bool):
+        return []
+    return [
+        checks.Error(
+            "OAUTH_JWT['OPAQUE_TOKEN_FALLBACK'] must be True or False.",
+            hint="True while opaque tokens from before the upgrade from DOT may still be live.",
+            id=E080_FALLBACK_TYPE,
+        )
+    ]
+
+
+@checks.register(checks.Tags.database)
+def check_live_opaque_tokens(app_configs=None, databases=None, **kwargs):
+    if not databases or not apps.is_installed("oauth2_provider") or jwt_settings.is_remote:
+        return []
+    from .opaque import live_count
+
+    try:
+        live = live_count()
+    except DatabaseError:
+        return []  # DOT's tables do not exist yet (before the first migrate)
+    if jwt_settings.OPAQUE_TOKEN_FALLBACK is True and live == 0:
+        return [
+            checks.Warning(
+                "No opaque access token from before the upgrade is live any more: the fallback that "
+                "looks them up in DOT's rows can be switched off.",
+                hint="Set OAUTH_JWT['OPAQUE_TOKEN_FALLBACK'] = False (docs/upgrading-from-dot.md).",
+                id=W080_FALLBACK_UNUSED,
+            )
+        ]
+    if jwt_settings.OPAQUE_TOKEN_FALLBACK is False and live:
+        return [
+            checks.Warning(
+                f"{live} opaque access token(s) from before the upgrade are live, and refused because "
+                "OAUTH_JWT['OPAQUE_TOKEN_FALLBACK'] is off.",
+                hint="Leave the fallback on until they expire (the admin's index counts them).",
+                id=W081_OPAQUE_REFUSED,
+            )
+        ]
+    return []
