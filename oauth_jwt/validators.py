@@ -11,8 +11,10 @@ import jwt
 from django.db import transaction
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.oauth2.rfc6749 import errors
 
-from . import keys, request_memo, signatures, tokens
+from . import keys, records, request_memo, signatures, tokens
 from .audience import AudienceMixin, default_audience
 from .bearer import authenticate_token
 from .conf import jwt_settings
@@ -60,8 +62,22 @@ class JWTOAuth2Validator(
             self._check_and_set_request_resource(request)
         return valid
 
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """A refresh inside DOT's grace period answers with the previous row's ``token``
+        column, which holds that JWT's record: hand out the JWT kept in it instead."""
+        minted = tokens.minted(token.get("access_token"))
+        super().save_bearer_token(token, request, *args, **kwargs)
+        if minted is None or tokens.minted(token["access_token"]) is not None:
+            return
+        previous = records.decode(token["access_token"])
+        if previous is None or previous.jwt is None:
+            # Only with RFC 9700 token storage on, which DOT's own check refuses
+            # (oauth2_provider.E001) together with a grace period.
+            raise errors.InvalidGrantError(description="The refresh token was already used.", request=request)
+        token["access_token"] = previous.jwt
+
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
-        minted = getattr(request, "oauth_jwt_minted", None)
+        minted = tokens.minted(token["access_token"])
         if minted is not None:
             # The row's expiry is the JWT's `exp`, to the second.
             expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
@@ -80,16 +96,23 @@ class JWTOAuth2Validator(
         return access_token
 
     def _set_token_value(self, token_instance, raw_token):
-        """DOT keeps only the checksum of a token; for a JWT this hub minted, the blank
-        ``token`` column holds its record instead (``records``), and the row keeps the
-        resources only when they are not the client's default audience."""
+        """DOT's only hook between the token dict and the row (private; no public one):
+        the ``token`` column gets the JWT's record (``records``), the checksum the JWT's
+        SHA-256 in both storage modes, and the row keeps the resources only when they are
+        not the client's default audience."""
         super()._set_token_value(token_instance, raw_token)
         minted = tokens.minted(raw_token)
-        if minted is not None and isinstance(token_instance, get_access_token_model()):
-            token_instance.token = minted.record.encode()
-            # The client's default audience is implied (audience.of_row): not stored.
-            if list(token_instance.resource or []) == [default_audience(minted.claims["client_id"])]:
-                token_instance.resource = []
+        if minted is None or not isinstance(token_instance, get_access_token_model()):
+            return
+        keep_jwt = not oauth2_settings.COMPLIANT_BCP_RFC9700_TOKEN_STORAGE
+        record = records.TokenRecord(
+            minted.claims["jti"], minted.key_pk, minted.claims.get("auth_time"), str(raw_token) if keep_jwt else None
+        )
+        token_instance.token = record.encode()
+        token_instance._raw_token = str(raw_token)
+        # The client's default audience is implied (audience.of_row): not stored.
+        if list(token_instance.resource or []) == [default_audience(minted.claims["client_id"])]:
+            token_instance.resource = []
 
     # --- ID tokens come from the same key store --------------------------------------------
 

@@ -41,6 +41,20 @@ def _fresh_process_state():
 
 
 @pytest.fixture
+def provider(settings):
+    """``provider(KEY=value, ...)`` changes OAUTH2_PROVIDER for one test; DOT caches its
+    settings and its oauthlib server, so both are reloaded around it."""
+    from oauth2_provider.settings import oauth2_settings
+
+    def change(**values):
+        settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, **values, "ALWAYS_RELOAD_OAUTHLIB_CORE": True}
+        oauth2_settings.reload()
+
+    yield change
+    oauth2_settings.reload()
+
+
+@pytest.fixture
 def user(django_user_model):
     return django_user_model.objects.create_user("alice", "alice@example.com", PASSWORD)
 
