@@ -9,6 +9,7 @@ from datetime import timezone as dt_timezone
 
 import jwt
 from django.db import transaction
+from jwcrypto import jwk
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.settings import oauth2_settings
@@ -154,6 +155,19 @@ class JWTOAuth2Validator(
             return get_id_token_model().objects.get(jti=claims["jti"])
         except (jwt.InvalidTokenError, ValueError, TypeError, get_id_token_model().DoesNotExist):
             return None
+
+    def _get_key_for_token(self, token):
+        """The hub key that signed ID token ``token`` (jwcrypto's JWK), else ``None``.
+        Private, but DOT's RP-initiated logout asks only this for the ``id_token_hint``'s
+        key; DOT's own answers with the client's key, which does not sign here."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            return None
+        key = keys.public_key(str(header.get("kid", "")))
+        if key is None or header.get("alg") != key.algorithm or header.get("typ") != "JWT":
+            return None
+        return jwk.JWK(**key.jwk)
 
     # --- resource-server checks through DOT's own views and backends --------------------------
 
