@@ -78,6 +78,8 @@ class JWTOAuth2Validator(
         token["access_token"] = previous.jwt
 
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
+        """Private, but DOT's only step that builds the row with the request at hand: the
+        row's expiry and the issue event come from the JWT."""
         minted = tokens.minted(token["access_token"])
         if minted is not None:
             # The row's expiry is the JWT's `exp`, to the second.
@@ -137,7 +139,8 @@ class JWTOAuth2Validator(
         return signed
 
     def _load_id_token(self, token):
-        """Verify an ID token (e.g. an RP-logout ``id_token_hint``) against our keys."""
+        """Verify an ID token against our keys. Private, but DOT's ``validate_id_token``
+        and ID-token lookups load through it alone."""
         from oauth2_provider.models import get_id_token_model
 
         try:

@@ -119,3 +119,14 @@ def test_record_lookups_read_an_index(client, service_client, lookup):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row is scanned otherwise
     assert index in found.explain()
+
+
+def test_a_grace_period_refresh_never_hands_out_a_record(client, user, web_client, provider):
+    """With no JWT at rest (RFC 9700 storage), DOT's check oauth2_provider.E001 refuses a
+    grace period; set anyway, the repeated refresh is refused, not answered with the record."""
+    provider(COMPLIANT_BCP_RFC9700_TOKEN_STORAGE=True, REFRESH_TOKEN_GRACE_PERIOD_SECONDS=60)
+    body = code_flow_token(client, user, web_client)
+    assert refresh(client, web_client, body["refresh_token"]).status_code == 200
+    again = refresh(client, web_client, body["refresh_token"])
+    assert again.status_code == 400, again.content
+    assert again.json()["error"] == "invalid_grant"
