@@ -14,7 +14,7 @@ the JWT follows as the last part, so that DOT's refresh grace period can hand th
 JWT out again (``JWTOAuth2Validator.save_bearer_token``). Either way the checksum is the
 SHA-256 of the JWT. The ``jti`` is 128 random bits (RFC 7519 §4.1.7), 22 characters of
 base64url, so the record's ``jti`` and key are at fixed places: the admin and key
-revocation find rows through two expression indexes on the column (migration 0005),
+revocation find rows through two expression indexes on the column (migration 0006),
 never by scanning it.
 """
 
@@ -26,7 +26,7 @@ from django.db.models import F, Func, Index, TextField
 
 JTI_LENGTH = 22
 KEY_WIDTH = 10
-# The expression indexes that migration 0005 creates on DOT's access-token table, and
+# The expression indexes that migration 0006 creates on DOT's access-token table, and
 # the 1-based slice of the record each is built on: "<jti> " and " <key pk>".
 JTI_INDEX = "oauth_jwt_record_jti"
 KEY_INDEX = "oauth_jwt_record_key"

@@ -1,5 +1,5 @@
 """Migration 0004: live JWTs move their record into DOT's row, revoked ones stay;
-0005: the records get their indexes."""
+0006: the records get their indexes."""
 
 from datetime import timedelta
 
@@ -59,8 +59,8 @@ def test_live_records_move_into_dot_rows_and_revoked_ones_stay(at_0003):
     assert (revoked.jti, revoked.token_checksum, revoked.kid) == ("revoked", "c" * 64, "k1")
 
 
-AT_0004 = [("oauth_jwt", "0004_token_records_in_dot_rows")]
-AT_0005 = [("oauth_jwt", "0005_token_record_indexes")]
+WITHOUT_INDEXES = [("oauth_jwt", "0005_staged_signing_keys")]
+WITH_INDEXES = [("oauth_jwt", "0006_token_record_indexes")]
 
 
 def record_indexes(table: str) -> set[str]:
@@ -70,14 +70,14 @@ def record_indexes(table: str) -> set[str]:
 
 
 @pytest.fixture
-def at_0004(transactional_db):
-    apps = migrate(AT_0004)
+def before_indexes(transactional_db):
+    apps = migrate(WITHOUT_INDEXES)
     yield apps
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-def test_0005_indexes_the_records_and_gives_them_the_fixed_width_key(at_0004):
-    AccessToken = at_0004.get_model("oauth2_provider", "AccessToken")
+def test_0006_indexes_the_records_and_gives_them_the_fixed_width_key(before_indexes):
+    AccessToken = before_indexes.get_model("oauth2_provider", "AccessToken")
     table = AccessToken._meta.db_table
     assert record_indexes(table) == set()
     later = timezone.now() + timedelta(minutes=10)
@@ -85,7 +85,7 @@ def test_0005_indexes_the_records_and_gives_them_the_fixed_width_key(at_0004):
     AccessToken.objects.create(token=f"{jti} 7 1700000000", expires=later, scope="read")
     AccessToken.objects.create(token="an-opaque-dot-token", expires=later, scope="read")
 
-    apps = migrate(AT_0005)
+    apps = migrate(WITH_INDEXES)
 
     assert record_indexes(table) == {records.JTI_INDEX, records.KEY_INDEX}
     record = f"{jti} 0000000007 1700000000"
@@ -95,5 +95,5 @@ def test_0005_indexes_the_records_and_gives_them_the_fixed_width_key(at_0004):
     assert [row.token for row in records.signed_by(live, 7)] == [record]
     assert [row.token for row in records.with_jti(live, jti)] == [record]
 
-    migrate(AT_0004)
+    migrate(WITHOUT_INDEXES)
     assert record_indexes(table) == set()

@@ -106,7 +106,7 @@ def test_a_refresh_inside_the_grace_period_returns_the_same_jwt(client, user, we
 @pytest.mark.parametrize("lookup", ["jti", "key"])
 def test_record_lookups_read_an_index(client, service_client, lookup):
     """The admin's JWT-id search and key revocation find rows through the indexes of
-    migration 0005, not by scanning the token column."""
+    migration 0006, not by scanning the token column."""
     client_credentials_token(client, service_client)
     row = AccessToken.objects.get()
     record = records.of(row)

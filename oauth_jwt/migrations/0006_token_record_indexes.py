@@ -71,6 +71,6 @@ def _dot_dependency():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("oauth_jwt", "0004_token_records_in_dot_rows"), *_dot_dependency()]
+    dependencies = [("oauth_jwt", "0005_staged_signing_keys"), *_dot_dependency()]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]
