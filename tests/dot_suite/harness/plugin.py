@@ -32,7 +32,9 @@ def _deviations() -> dict[str, str]:
 def pytest_configure(config):
     from oauth2_provider import settings as dot
 
-    dot.DEFAULTS.update(HOOKS)
+    from oauth_jwt.device import load_device_grant
+
+    dot.DEFAULTS.update(HOOKS, OAUTH_PRE_TOKEN_VALIDATION=[load_device_grant])
     dot.oauth2_settings.reload()
     config._dot_suite_deviations = _deviations()
 
