@@ -67,6 +67,7 @@ def _access_token(app, user, raw: str, expires):
         from oauth_jwt.records import TokenRecord
 
         token.token = TokenRecord(secrets.token_urlsafe(16), keys.signing_key().pk, int(time.time())).encode()
+        token._raw_token = raw  # the checksum is the token's in both storage modes
     return token
 
 

@@ -76,6 +76,7 @@ E056_DEVICE_URI = "oauth_jwt.E056"
 E057_BEARER_PATHS = "oauth_jwt.E057"
 W050_LOCKOUT_PARAMETERS = "oauth_jwt.W050"
 W051_LOCKOUT_FOREVER = "oauth_jwt.W051"
+E070_HS256_CLIENTS = "oauth_jwt.E070"
 
 OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
 REVOCATION_MODES = ("denylist", "introspection", "none")
@@ -233,6 +234,33 @@ def _check_device_grant(oauth2_settings) -> list[checks.CheckMessage]:
 
 
 USER_RESOLVERS = ("local", "claims")
+
+
+@checks.register(checks.Tags.security, checks.Tags.database)
+def check_id_token_algorithms(app_configs=None, databases=None, **kwargs):
+    """HS256 ID tokens are signed with the client's secret, which the hub keeps hashed.
+    It reads the clients, so it runs where Django runs database checks: ``migrate`` and
+    ``check --database default``."""
+    if not _is_server() or not databases:
+        return []
+    from django.db import DatabaseError
+    from oauth2_provider.models import get_application_model
+
+    model = get_application_model()
+    try:
+        hs256 = list(model.objects.filter(algorithm=model.HS256_ALGORITHM).values_list("client_id", flat=True))
+    except DatabaseError:
+        return []
+    if not hs256:
+        return []
+    return [
+        checks.Error(
+            f"Clients {', '.join(hs256)} ask for HS256 ID tokens, signed with their client secret, "
+            "which the hub keeps only hashed; the hub signs ID tokens with its own keys.",
+            hint="Empty their algorithm in the admin; clients verify ID tokens with the hub's JWK set.",
+            id=E070_HS256_CLIENTS,
+        )
+    ]
 
 
 @checks.register(checks.Tags.compatibility)

@@ -5,7 +5,7 @@
   revocation endpoint, the admin, refresh rotation and family revocation, a person
   disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
 - A row saved again keeps its checksum although its ``token`` column holds the JWT's
-  record (``records``).
+  record (``records``), in that save's one UPDATE.
 - A deleted client takes its consents and profile with it (they name it by client_id).
 - A person's account deactivated or given a new password hash ends their codes, access
   and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
@@ -27,23 +27,27 @@ def _on_access_token_delete(sender, instance, **kwargs) -> None:
     revocation.revoke_access_token(instance)
 
 
+class _StoredRecord(str):
+    """A record in the ``token`` column is not a token. DOT's checksum field keeps the
+    row's checksum when the column is blank (its RFC 9700 path) and recomputes it from
+    the column otherwise; to that field, this text counts as blank."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
 def _keep_checksum(sender, instance, raw=False, **kwargs) -> None:
-    """A row saved again without its raw token (any ``save()`` after the first but
-    DOT's own reuse path, which hands the token over again): DOT's checksum field would
-    recompute ``token_checksum`` from the record in the ``token`` column, and the row
-    would no longer match its JWT. Blank the column for DOT's field, then put it back."""
+    """A row saved again without its JWT (any ``save()`` but DOT's own, which hands the
+    token over again): the record is written as it is and the checksum stays the JWT's."""
     if raw or instance._state.adding or getattr(instance, "_raw_token", None) is not None:
         return
-    if records.decode(instance.token) is None:
-        return
-    instance._oauth_jwt_record, instance.token = instance.token, ""
+    if records.decode(instance.token) is not None:
+        instance.token = _StoredRecord(instance.token)
 
 
-def _restore_record(sender, instance, raw=False, **kwargs) -> None:
-    record = instance.__dict__.pop("_oauth_jwt_record", None)
-    if record is not None:
-        sender.objects.filter(pk=instance.pk).update(token=record)
-        instance.token = record
+def _plain_record(sender, instance, **kwargs) -> None:
+    if isinstance(instance.token, _StoredRecord):
+        instance.token = str(instance.token)
 
 
 logger = logging.getLogger(__name__)
@@ -91,7 +95,7 @@ if apps.is_installed("oauth2_provider"):
     AccessToken = get_access_token_model()
     pre_delete.connect(_on_access_token_delete, sender=AccessToken, dispatch_uid="oauth_jwt_revoke")
     pre_save.connect(_keep_checksum, sender=AccessToken, dispatch_uid="oauth_jwt_keep_checksum")
-    post_save.connect(_restore_record, sender=AccessToken, dispatch_uid="oauth_jwt_restore_record")
+    post_save.connect(_plain_record, sender=AccessToken, dispatch_uid="oauth_jwt_plain_record")
     post_delete.connect(_on_application_delete, sender=get_application_model(), dispatch_uid="oauth_jwt_forget")
     User = settings.AUTH_USER_MODEL
     pre_save.connect(_note_credentials_change, sender=User, dispatch_uid="oauth_jwt_credentials")

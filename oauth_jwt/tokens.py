@@ -3,7 +3,6 @@ large for resource servers to accept (``MAX_TOKEN_BYTES``) is never issued."""
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -14,20 +13,27 @@ from oauthlib.oauth2.rfc6749 import errors
 from . import keys, signatures
 from .claims import build_claims
 from .conf import jwt_settings
-from .records import TokenRecord
 
 
 @dataclass(frozen=True)
 class Minted:
     """What the validator keeps of the token just generated."""
 
-    token: str
     kid: str
+    key_pk: int
     claims: dict[str, Any]
-    record: TokenRecord
 
 
-_last = threading.local()
+class MintedToken(str):
+    """The signed JWT, carrying what it was minted from to the validator: oauthlib puts
+    it in the token dict that DOT hands to ``save_bearer_token`` and ``_set_token_value``."""
+
+    minted: Minted
+
+    def __new__(cls, token: str, minted: Minted) -> MintedToken:
+        instance = super().__new__(cls, token)
+        instance.minted = minted
+        return instance
 
 
 def generate_access_token(request, *args, **kwargs) -> str:
@@ -44,13 +50,9 @@ def generate_access_token(request, *args, **kwargs) -> str:
             description="The resources asked for would make the access token too large to use.",
             request=request,
         )
-    minted = Minted(token, key.kid, claims, TokenRecord(claims["jti"], key.pk, claims.get("auth_time")))
-    request.oauth_jwt_minted = _last.minted = minted
-    return token
+    return MintedToken(token, Minted(key.kid, key.pk, claims))
 
 
-def minted(token: str) -> Minted | None:
-    """The ``Minted`` of ``token`` when this thread generated it last: DOT hands the
-    validator's ``_set_token_value`` the token alone, right after generating it."""
-    last = getattr(_last, "minted", None)
-    return last if last is not None and last.token == token else None
+def minted(token: Any) -> Minted | None:
+    """What ``token`` was minted from, when this hub's generator just made it."""
+    return token.minted if isinstance(token, MintedToken) else None

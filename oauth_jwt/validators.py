@@ -9,10 +9,13 @@ from datetime import timezone as dt_timezone
 
 import jwt
 from django.db import transaction
+from jwcrypto import jwk
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
+from oauthlib.oauth2.rfc6749 import errors
 
-from . import keys, request_memo, signatures, tokens
+from . import keys, records, request_memo, signatures, tokens
 from .audience import AudienceMixin, default_audience
 from .bearer import authenticate_token, is_jwt, opaque_fallback
 from .conf import jwt_settings
@@ -59,8 +62,24 @@ class JWTOAuth2Validator(
             self._check_and_set_request_resource(request)
         return valid
 
+    def save_bearer_token(self, token, request, *args, **kwargs):
+        """A refresh inside DOT's grace period answers with the previous row's ``token``
+        column, which holds that JWT's record: hand out the JWT kept in it instead."""
+        minted = tokens.minted(token.get("access_token"))
+        super().save_bearer_token(token, request, *args, **kwargs)
+        if minted is None or tokens.minted(token["access_token"]) is not None:
+            return
+        previous = records.decode(token["access_token"])
+        if previous is None or previous.jwt is None:
+            # Only with RFC 9700 token storage on, which DOT's own check refuses
+            # (oauth2_provider.E001) together with a grace period.
+            raise errors.InvalidGrantError(description="The refresh token was already used.", request=request)
+        token["access_token"] = previous.jwt
+
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
-        minted = getattr(request, "oauth_jwt_minted", None)
+        """Private, but DOT's only step that builds the row with the request at hand: the
+        row's expiry and the issue event come from the JWT."""
+        minted = tokens.minted(token["access_token"])
         if minted is not None:
             # The row's expiry is the JWT's `exp`, to the second.
             expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
@@ -79,16 +98,23 @@ class JWTOAuth2Validator(
         return access_token
 
     def _set_token_value(self, token_instance, raw_token):
-        """DOT keeps only the checksum of a token; for a JWT this hub minted, the blank
-        ``token`` column holds its record instead (``records``), and the row keeps the
-        resources only when they are not the client's default audience."""
+        """DOT's only hook between the token dict and the row (private; no public one):
+        the ``token`` column gets the JWT's record (``records``), the checksum the JWT's
+        SHA-256 in both storage modes, and the row keeps the resources only when they are
+        not the client's default audience."""
         super()._set_token_value(token_instance, raw_token)
         minted = tokens.minted(raw_token)
-        if minted is not None and isinstance(token_instance, get_access_token_model()):
-            token_instance.token = minted.record.encode()
-            # The client's default audience is implied (audience.of_row): not stored.
-            if list(token_instance.resource or []) == [default_audience(minted.claims["client_id"])]:
-                token_instance.resource = []
+        if minted is None or not isinstance(token_instance, get_access_token_model()):
+            return
+        keep_jwt = not oauth2_settings.COMPLIANT_BCP_RFC9700_TOKEN_STORAGE
+        record = records.TokenRecord(
+            minted.claims["jti"], minted.key_pk, minted.claims.get("auth_time"), str(raw_token) if keep_jwt else None
+        )
+        token_instance.token = record.encode()
+        token_instance._raw_token = str(raw_token)
+        # The client's default audience is implied (audience.of_row): not stored.
+        if list(token_instance.resource or []) == [default_audience(minted.claims["client_id"])]:
+            token_instance.resource = []
 
     # --- ID tokens come from the same key store --------------------------------------------
 
@@ -112,7 +138,8 @@ class JWTOAuth2Validator(
         return signed
 
     def _load_id_token(self, token):
-        """Verify an ID token (e.g. an RP-logout ``id_token_hint``) against our keys."""
+        """Verify an ID token against our keys. Private, but DOT's ``validate_id_token``
+        and ID-token lookups load through it alone."""
         from oauth2_provider.models import get_id_token_model
 
         try:
@@ -130,6 +157,19 @@ class JWTOAuth2Validator(
             return get_id_token_model().objects.get(jti=claims["jti"])
         except (jwt.InvalidTokenError, ValueError, TypeError, get_id_token_model().DoesNotExist):
             return None
+
+    def _get_key_for_token(self, token):
+        """The hub key that signed ID token ``token`` (jwcrypto's JWK), else ``None``.
+        Private, but DOT's RP-initiated logout asks only this for the ``id_token_hint``'s
+        key; DOT's own answers with the client's key, which does not sign here."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError:
+            return None
+        key = keys.public_key(str(header.get("kid", "")))
+        if key is None or header.get("alg") != key.algorithm or header.get("typ") != "JWT":
+            return None
+        return jwk.JWK(**key.jwk)
 
     # --- resource-server checks through DOT's own views and backends --------------------------
 

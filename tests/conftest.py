@@ -23,6 +23,8 @@ from oauth_jwt import keys
 from .guides import run
 
 Application = get_application_model()
+# DOT's own suite runs apart, with its harness (bin/dot-suite).
+collect_ignore = ["dot_suite"]
 REDIRECT_URI = "http://127.0.0.1:8765/callback"
 PASSWORD = "correct horse battery staple"
 
@@ -55,6 +57,20 @@ def _fresh_process_state():
         cache.clear()
     yield
     keys.invalidate_cache()
+
+
+@pytest.fixture
+def provider(settings):
+    """``provider(KEY=value, ...)`` changes OAUTH2_PROVIDER for one test; DOT caches its
+    settings and its oauthlib server, so both are reloaded around it."""
+    from oauth2_provider.settings import oauth2_settings
+
+    def change(**values):
+        settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, **values, "ALWAYS_RELOAD_OAUTHLIB_CORE": True}
+        oauth2_settings.reload()
+
+    yield change
+    oauth2_settings.reload()
 
 
 @pytest.fixture

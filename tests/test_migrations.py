@@ -1,4 +1,5 @@
-"""Migration 0004: live JWTs move their record into DOT's row, revoked ones stay."""
+"""Migration 0004: live JWTs move their record into DOT's row, revoked ones stay;
+0006: the records get their indexes."""
 
 from datetime import timedelta
 
@@ -6,6 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+from oauth2_provider.models import get_access_token_model
 
 from oauth_jwt import records
 
@@ -55,3 +57,43 @@ def test_live_records_move_into_dot_rows_and_revoked_ones_stay(at_0003):
     assert records.decode(tokens["b" * 64]) == records.TokenRecord("live-person", key.pk, int(now.timestamp()))
     revoked = apps.get_model("oauth_jwt", "RevokedToken").objects.get()
     assert (revoked.jti, revoked.token_checksum, revoked.kid) == ("revoked", "c" * 64, "k1")
+
+
+WITHOUT_INDEXES = [("oauth_jwt", "0005_staged_signing_keys")]
+WITH_INDEXES = [("oauth_jwt", "0006_token_record_indexes")]
+
+
+def record_indexes(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    return {name for name in constraints if name in (records.JTI_INDEX, records.KEY_INDEX)}
+
+
+@pytest.fixture
+def before_indexes(transactional_db):
+    apps = migrate(WITHOUT_INDEXES)
+    yield apps
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_0006_indexes_the_records_and_gives_them_the_fixed_width_key(before_indexes):
+    AccessToken = before_indexes.get_model("oauth2_provider", "AccessToken")
+    table = AccessToken._meta.db_table
+    assert record_indexes(table) == set()
+    later = timezone.now() + timedelta(minutes=10)
+    jti = "A" * records.JTI_LENGTH
+    AccessToken.objects.create(token=f"{jti} 7 1700000000", expires=later, scope="read")
+    AccessToken.objects.create(token="an-opaque-dot-token", expires=later, scope="read")
+
+    apps = migrate(WITH_INDEXES)
+
+    assert record_indexes(table) == {records.JTI_INDEX, records.KEY_INDEX}
+    record = f"{jti} 0000000007 1700000000"
+    tokens = set(apps.get_model("oauth2_provider", "AccessToken").objects.values_list("token", flat=True))
+    assert tokens == {record, "an-opaque-dot-token"}
+    live = get_access_token_model().objects.all()
+    assert [row.token for row in records.signed_by(live, 7)] == [record]
+    assert [row.token for row in records.with_jti(live, jti)] == [record]
+
+    migrate(WITHOUT_INDEXES)
+    assert record_indexes(table) == set()

@@ -115,6 +115,18 @@ class ClientForm(DOTApplicationForm):
             )
         return value
 
+    def clean_algorithm(self) -> str:
+        value = self.cleaned_data["algorithm"]
+        if value == self._meta.model.HS256_ALGORITHM:
+            raise ValidationError(
+                _(
+                    "HS256 signs ID tokens with the client secret, which the hub keeps only hashed. "
+                    "Leave the algorithm empty: the hub signs ID tokens with its own keys."
+                ),
+                code="hs256",
+            )
+        return value
+
     def clean_redirect_uris(self) -> str:
         value = self.cleaned_data["redirect_uris"]
         validate_redirect_uris(value)

@@ -50,11 +50,11 @@ class AccessTokenAdmin(JWTDetailMixin, ActionsOnlyMixin, dot_admin.AccessTokenAd
         return [path("inspect/", view, name="oauth_jwt_token_inspect"), *super().get_urls()]
 
     def get_search_results(self, request, queryset, search_term):
-        """DOT's search (client, person), and a JWT id: the row whose record it starts."""
+        """DOT's search (client, person), and a JWT id: the row whose record names it."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         jti = search_term.strip()
         if jti and " " not in jti:
-            results |= queryset.filter(token__startswith=records.jti_prefix(jti))
+            results |= records.with_jti(queryset, jti)
         return results, may_have_duplicates
 
     @admin.display(description=_("JWT id"))

@@ -24,7 +24,7 @@ def live_tokens_signed_by(key: SigningKey):
     """DOT's rows of the unexpired access tokens ``key`` signed (their records name it)."""
     from oauth2_provider.models import get_access_token_model
 
-    return get_access_token_model().objects.filter(token__regex=records.key_pattern(key.pk), expires__gt=timezone.now())
+    return records.signed_by(get_access_token_model().objects.filter(expires__gt=timezone.now()), key.pk)
 
 
 def revoke_tokens_signed_by(key: SigningKey) -> int:
