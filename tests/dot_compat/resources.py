@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oauth_jwt.contrib.rest_framework import JWTAuthentication
-from oauth_jwt.decorators import require_token
+from oauth_jwt.decorators import accept_token, require_token
 from oauth_jwt.validators import JWTOAuth2Validator
 
 
@@ -90,6 +90,7 @@ def own_decorated_view(request):
     return JsonResponse(describe(request.auth, request.user))
 
 
+@accept_token
 def own_middleware_view(request):
     return JsonResponse({"scope": request.auth.scope if request.auth else None})
 
