@@ -1,4 +1,4 @@
-"""Screenshots of the admin console for the README's admin tour.
+"""Screenshots of the admin console for docs/admin.md.
 
 Not part of the suite (the name does not start with ``test_``); run it explicitly:
 
