@@ -51,7 +51,7 @@ class TestPages:
     def test_a_hub_without_branding_names_its_own_host(self, client, plain_hub):
         html = client.get("/accounts/login/").content.decode()
         assert "<title>Sign in · accounts.shop.example</title>" in html
-        assert '<a class="brand" href="/">accounts.shop.example</a>' in html
+        assert '<a class="brand" href="/accounts/apps/">accounts.shop.example</a>' in html
         assert "authhub" not in html.lower()
         assert "branding.css" not in html  # no colour, no extra stylesheet
 
