@@ -8,7 +8,7 @@ class OAuthJWTConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import branding_checks, checks, host_checks, receivers, security_checks  # noqa: F401  (registers checks and receivers)
+        from . import checks, receivers  # noqa: F401  (registers checks and signal receivers)
         from .redaction import install
 
         install()  # no credential from oauthlib's or DOT's DEBUG logs
