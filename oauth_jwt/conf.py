@@ -1,6 +1,9 @@
 """Typed, live access to the ``OAUTH_JWT = {...}`` settings dict.
 
-Every key has one property here, with its default. Values are read from
+Every key is declared once in ``SETTINGS`` with its default and the converter that
+checks its type and value; its property reads it through that converter (a refused
+value raises ``ImproperlyConfigured`` naming the key) and ``oauth_jwt.checks.settings``
+runs the same converters at ``manage.py check``. Values are read from
 ``django.conf.settings`` on each access (the dict is tiny), so ``override_settings``
 works without a ``setting_changed`` receiver. Nothing here writes to settings.
 """
