@@ -8,8 +8,7 @@ class OAuthJWTConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the checks and connects the signal receivers.
-        from . import branding_checks, checks, fallback_checks, host_checks, receivers, security_checks  # noqa: F401
+        from . import checks, receivers  # noqa: F401  (registers checks and signal receivers)
         from .redaction import install
 
         install()  # no credential from oauthlib's or DOT's DEBUG logs

@@ -3,7 +3,7 @@ and support link.
 
 ``from_setting`` turns the setting into a ``Branding``; a value it cannot use falls back
 to the default, so a page never carries a bad URL or colour (``manage.py check`` names
-it: ``oauth_jwt.checks.check_branding``, which uses the same tests).
+it: ``oauth_jwt.checks.branding``, which uses the same tests).
 """
 
 from __future__ import annotations

@@ -1,12 +1,17 @@
 """Typed, live access to the ``OAUTH_JWT = {...}`` settings dict.
 
-Every key has one property here, with its default. Values are read from
+Every key is declared once in ``SETTINGS`` with its default and the converter that
+checks its type and value; its property reads it through that converter (a refused
+value raises ``ImproperlyConfigured`` naming the key) and ``oauth_jwt.checks.settings``
+runs the same converters at ``manage.py check``. Values are read from
 ``django.conf.settings`` on each access (the dict is tiny), so ``override_settings``
 works without a ``setting_changed`` receiver. Nothing here writes to settings.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,85 +23,200 @@ from . import branding
 ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 # The largest request body a hub should parse (DATA_UPLOAD_MAX_MEMORY_SIZE, checked by E052).
 MAX_BODY_BYTES = 64 * 1024
+REVOCATION_MODES = ("denylist", "introspection", "none")
+USER_RESOLVERS = ("local", "claims")
 
-DEFAULTS: dict[str, Any] = {
+
+class SettingValueError(ValueError):
+    """A value of ``OAUTH_JWT`` that its converter refuses; the message says what is expected."""
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingValueError(f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def optional_text(value: Any) -> str | None:
+    return None if value is None else text(value)
+
+
+def text_list(value: Any) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise SettingValueError(f"must be a list of strings, not {type(value).__name__}")
+    if not all(isinstance(item, str) for item in value):
+        raise SettingValueError("must be a list of strings; some items are not strings")
+    return list(value)
+
+
+def path_prefixes(value: Any) -> list[str]:
+    prefixes = text_list(value)
+    if not all(prefix.startswith("/") for prefix in prefixes):
+        raise SettingValueError("must be a list of path prefixes starting with '/'")
+    return prefixes
+
+
+def text_or_list(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value] if value else []
+    return text_list(value)
+
+
+def integer(minimum: int) -> Callable[[Any], int]:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingValueError(f"must be an integer, not {type(value).__name__}")
+        if value < minimum:
+            raise SettingValueError(f"must be at least {minimum}")
+        return value
+
+    return convert
+
+
+def number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise SettingValueError(f"must be a number of seconds, not {type(value).__name__}")
+    if value < 0:
+        raise SettingValueError("must not be negative")
+    return float(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SettingValueError(f"must be True or False, not {type(value).__name__}")
+    return value
+
+
+def mapping(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise SettingValueError(f"must be a dict, not {type(value).__name__}")
+    return value
+
+
+def choice(*allowed: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        if value not in allowed:
+            raise SettingValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return convert
+
+
+def import_path(value: Any) -> Callable | None:
+    if not value:
+        return None
+    if callable(value):
+        return value
+    try:
+        return import_string(text(value))
+    except ImportError as exc:
+        raise SettingValueError(f"cannot be imported: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Setting:
+    default: Any
+    convert: Callable[[Any], Any]
+    # Never echoed in a message (check output, exceptions).
+    secret: bool = False
+    # The hint of `check`'s message when the value is refused (default: see the docs).
+    example: str = ""
+
+
+SETTINGS: dict[str, Setting] = {
     # The issuer identifier: the `iss` of every token and of both metadata documents.
     # Never derived from the request's Host header.
-    "ISSUER": "",
+    "ISSUER": Setting("", text),
     # `aud` of a token issued without an RFC 8707 `resource` (authorization server side).
-    "DEFAULT_AUDIENCE": "",
+    "DEFAULT_AUDIENCE": Setting("", text),
     # RFC 8707 resources any client may ask for (a client's profile may narrow it). Empty: any.
-    "RESOURCES": [],
+    "RESOURCES": Setting([], text_list),
     # The identifier(s) this resource server accepts in `aud` (resource server side).
-    "AUDIENCE": None,
+    "AUDIENCE": Setting(None, text_or_list),
     # Algorithm of newly generated signing keys.
-    "SIGNING_ALGORITHM": "RS256",
-    "RSA_KEY_SIZE": 2048,
+    "SIGNING_ALGORITHM": Setting("RS256", choice(*ALGORITHMS)),
+    "RSA_KEY_SIZE": Setting(2048, integer(minimum=1024)),
     # Secret from which the key that encrypts private signing keys at rest is derived.
-    "KEY_ENCRYPTION_SECRET": None,
+    "KEY_ENCRYPTION_SECRET": Setting(None, optional_text, secret=True),
     # Seconds a process may keep its copy of the signing key set.
-    "KEY_CACHE_SECONDS": 10,
+    "KEY_CACHE_SECONDS": Setting(10, number),
     # Max-age of the published JWK set.
-    "JWKS_MAX_AGE_SECONDS": 300,
+    "JWKS_MAX_AGE_SECONDS": Setting(300, integer(minimum=0)),
     # Clock leeway when checking `exp`/`nbf`/`iat`.
-    "LEEWAY_SECONDS": 30,
+    "LEEWAY_SECONDS": Setting(30, integer(minimum=0)),
     # Tokens longer than this are refused before any parsing.
-    "MAX_TOKEN_BYTES": 8192,
+    "MAX_TOKEN_BYTES": Setting(8192, integer(minimum=1)),
     # Resource servers: where to find the hub's keys. Empty: this project is the hub.
-    "JWKS_URL": "",
-    "METADATA_URL": "",
-    "JWKS_REFRESH_INTERVAL_SECONDS": 30,
-    "HTTP_TIMEOUT_SECONDS": 5,
-    # Revocation check on resource servers: "denylist", "introspection" or "none".
-    "REVOCATION_CHECK": "denylist",
-    "DENYLIST_CACHE": "default",
-    "INTROSPECTION_URL": "",
-    "INTROSPECTION_CLIENT_ID": "",
-    "INTROSPECTION_CLIENT_SECRET": "",
-    "INTROSPECTION_CACHE_SECONDS": 30,
+    "JWKS_URL": Setting("", text),
+    "METADATA_URL": Setting("", text),
+    "JWKS_REFRESH_INTERVAL_SECONDS": Setting(30, number),
+    "HTTP_TIMEOUT_SECONDS": Setting(5, number),
+    # Revocation check on resource servers.
+    "REVOCATION_CHECK": Setting("denylist", choice(*REVOCATION_MODES)),
+    "DENYLIST_CACHE": Setting("default", text),
+    "INTROSPECTION_URL": Setting("", text),
+    "INTROSPECTION_CLIENT_ID": Setting("", text),
+    "INTROSPECTION_CLIENT_SECRET": Setting("", text, secret=True),
+    "INTROSPECTION_CACHE_SECONDS": Setting(30, integer(minimum=0)),
     # Retry-After of the 503 a resource server answers when it cannot check a token now.
-    "RETRY_AFTER_SECONDS": 5,
+    "RETRY_AFTER_SECONDS": Setting(5, integer(minimum=1)),
     # Path prefixes where BearerTokenMiddleware authenticates bearer tokens, beside the
     # views marked with @accept_token/@require_token. Never the admin or the app's pages.
-    "BEARER_PATHS": [],
+    "BEARER_PATHS": Setting([], path_prefixes, example="For example OAUTH_JWT['BEARER_PATHS'] = ['/api/']."),
     # How `request.user` is resolved from `sub`: "local" (a user row) or "claims".
-    "USER_RESOLVER": "local",
+    "USER_RESOLVER": Setting("local", choice(*USER_RESOLVERS)),
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
-    "CLAIMS_HOOK": None,
+    "CLAIMS_HOOK": Setting(None, import_path),
     # Client authentication at the token, revocation and introspection endpoints:
     # failures allowed per client and address within the window, then 429 (throttle.py).
-    "CLIENT_AUTH_MAX_FAILURES": 10,
-    "CLIENT_AUTH_WINDOW_SECONDS": 300,
-    "THROTTLE_CACHE": "default",
+    "CLIENT_AUTH_MAX_FAILURES": Setting(10, integer(minimum=1)),
+    "CLIENT_AUTH_WINDOW_SECONDS": Setting(300, integer(minimum=1)),
+    "THROTTLE_CACHE": Setting("default", text),
     # Reverse proxies in front of the hub that append to X-Forwarded-For. 0: the client
     # address is REMOTE_ADDR; n: the n-th address from the right of X-Forwarded-For.
-    "TRUSTED_PROXY_COUNT": 0,
+    "TRUSTED_PROXY_COUNT": Setting(0, integer(minimum=0)),
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
-    "BRANDING": {},
+    "BRANDING": Setting({}, mapping),
     # On a hub upgraded from plain DOT: a bearer token that is not a JWT is looked up in
     # DOT's rows, so opaque tokens issued before the upgrade keep working until they
-    # expire (upgrading-from-dot.md). A JWT never takes this path.
-    "OPAQUE_TOKEN_FALLBACK": True,
+    # expire (upgrading-from-dot.md). A JWT never takes this path. Refused as E080.
+    "OPAQUE_TOKEN_FALLBACK": Setting(
+        True, boolean, example="True while opaque tokens from before the upgrade from DOT may still be live."
+    ),
 }
+DEFAULTS: dict[str, Any] = {name: setting.default for name, setting in SETTINGS.items()}
+
+
+def user_settings() -> dict[str, Any]:
+    user = getattr(settings, "OAUTH_JWT", None) or {}
+    if not isinstance(user, dict):
+        raise ImproperlyConfigured(f"OAUTH_JWT must be a dict, not {type(user).__name__}.")
+    return user
+
+
+def problem(name: str) -> str | None:
+    """Why ``OAUTH_JWT[name]`` is refused by its converter, or None if it is fine."""
+    setting = SETTINGS[name]
+    value = user_settings().get(name, setting.default)
+    try:
+        setting.convert(value)
+    except SettingValueError as exc:
+        shown = "(hidden)" if setting.secret else repr(value)
+        return f"OAUTH_JWT[{name!r}] = {shown} {exc}."
+    return None
 
 
 class OAuthJWTSettings:
-    """One property per key; see ``DEFAULTS`` for their meaning."""
+    """One property per key; see ``SETTINGS`` for their defaults and meaning."""
 
     def _get(self, name: str) -> Any:
-        user = getattr(settings, "OAUTH_JWT", {}) or {}
-        return user.get(name, DEFAULTS[name])
-
-    def _import(self, name: str) -> Any:
-        path = self._get(name)
-        if not path:
-            return None
-        if callable(path):
-            return path
+        value = user_settings().get(name, DEFAULTS[name])
         try:
-            return import_string(path)
-        except ImportError as exc:
-            raise ImproperlyConfigured(f"OAUTH_JWT[{name!r}] = {path!r} cannot be imported: {exc}") from exc
+            return SETTINGS[name].convert(value)
+        except SettingValueError:
+            raise ImproperlyConfigured(problem(name)) from None
 
     @property
     def ISSUER(self) -> str:
@@ -108,16 +228,14 @@ class OAuthJWTSettings:
 
     @property
     def RESOURCES(self) -> list[str]:
-        return list(self._get("RESOURCES") or [])
+        return self._get("RESOURCES")
 
     @property
     def AUDIENCE(self) -> list[str]:
         value = self._get("AUDIENCE")
         if value is None:
-            value = self.DEFAULT_AUDIENCE
-        if isinstance(value, str):
-            return [value] if value else []
-        return list(value)
+            return text_or_list(self.DEFAULT_AUDIENCE)
+        return value
 
     @property
     def SIGNING_ALGORITHM(self) -> str:
@@ -125,7 +243,7 @@ class OAuthJWTSettings:
 
     @property
     def RSA_KEY_SIZE(self) -> int:
-        return int(self._get("RSA_KEY_SIZE"))
+        return self._get("RSA_KEY_SIZE")
 
     @property
     def KEY_ENCRYPTION_SECRET(self) -> str:
@@ -137,19 +255,19 @@ class OAuthJWTSettings:
 
     @property
     def KEY_CACHE_SECONDS(self) -> float:
-        return float(self._get("KEY_CACHE_SECONDS"))
+        return self._get("KEY_CACHE_SECONDS")
 
     @property
     def JWKS_MAX_AGE_SECONDS(self) -> int:
-        return int(self._get("JWKS_MAX_AGE_SECONDS"))
+        return self._get("JWKS_MAX_AGE_SECONDS")
 
     @property
     def LEEWAY_SECONDS(self) -> int:
-        return int(self._get("LEEWAY_SECONDS"))
+        return self._get("LEEWAY_SECONDS")
 
     @property
     def MAX_TOKEN_BYTES(self) -> int:
-        return int(self._get("MAX_TOKEN_BYTES"))
+        return self._get("MAX_TOKEN_BYTES")
 
     @property
     def JWKS_URL(self) -> str:
@@ -161,11 +279,11 @@ class OAuthJWTSettings:
 
     @property
     def JWKS_REFRESH_INTERVAL_SECONDS(self) -> float:
-        return float(self._get("JWKS_REFRESH_INTERVAL_SECONDS"))
+        return self._get("JWKS_REFRESH_INTERVAL_SECONDS")
 
     @property
     def HTTP_TIMEOUT_SECONDS(self) -> float:
-        return float(self._get("HTTP_TIMEOUT_SECONDS"))
+        return self._get("HTTP_TIMEOUT_SECONDS")
 
     @property
     def REVOCATION_CHECK(self) -> str:
@@ -189,15 +307,15 @@ class OAuthJWTSettings:
 
     @property
     def INTROSPECTION_CACHE_SECONDS(self) -> int:
-        return int(self._get("INTROSPECTION_CACHE_SECONDS"))
+        return self._get("INTROSPECTION_CACHE_SECONDS")
 
     @property
     def RETRY_AFTER_SECONDS(self) -> int:
-        return int(self._get("RETRY_AFTER_SECONDS"))
+        return self._get("RETRY_AFTER_SECONDS")
 
     @property
     def BEARER_PATHS(self) -> list[str]:
-        return list(self._get("BEARER_PATHS") or [])
+        return self._get("BEARER_PATHS")
 
     @property
     def USER_RESOLVER(self) -> str:
@@ -205,15 +323,15 @@ class OAuthJWTSettings:
 
     @property
     def CLAIMS_HOOK(self):
-        return self._import("CLAIMS_HOOK")
+        return self._get("CLAIMS_HOOK")
 
     @property
     def CLIENT_AUTH_MAX_FAILURES(self) -> int:
-        return int(self._get("CLIENT_AUTH_MAX_FAILURES"))
+        return self._get("CLIENT_AUTH_MAX_FAILURES")
 
     @property
     def CLIENT_AUTH_WINDOW_SECONDS(self) -> int:
-        return int(self._get("CLIENT_AUTH_WINDOW_SECONDS"))
+        return self._get("CLIENT_AUTH_WINDOW_SECONDS")
 
     @property
     def THROTTLE_CACHE(self) -> str:
@@ -221,11 +339,13 @@ class OAuthJWTSettings:
 
     @property
     def TRUSTED_PROXY_COUNT(self) -> int:
-        return int(self._get("TRUSTED_PROXY_COUNT"))
+        return self._get("TRUSTED_PROXY_COUNT")
 
     @property
     def BRANDING(self) -> branding.Branding:
-        return branding.from_setting(self._get("BRANDING"), self.ISSUER)
+        # The pages stay up with the default branding; `check` names the bad value (E060).
+        raw = user_settings().get("BRANDING", {})
+        return branding.from_setting(raw, self.ISSUER)
 
     @property
     def OPAQUE_TOKEN_FALLBACK(self) -> bool:

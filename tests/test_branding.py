@@ -8,8 +8,9 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from oauth_jwt import branding_checks
-from oauth_jwt import checks as oj_checks
+from oauth_jwt.checks import branding as branding_checks
+from oauth_jwt.checks import ids as oj_checks
+from oauth_jwt.checks.settings import check_settings
 from oauth_jwt.colors import contrast, parse_hex
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,7 @@ class TestStylesheet:
 
 
 def branding_ids():
-    return {m.id for m in branding_checks.check_branding()}
+    return {m.id for m in [*check_settings(), *branding_checks.check_branding()]}
 
 
 class TestChecks:

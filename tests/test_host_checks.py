@@ -1,5 +1,5 @@
 """What every hub needs from its project's settings: each missing piece is an error
-naming the line to add (oauth_jwt.host_checks), called directly, through
+naming the line to add (oauth_jwt.checks.host), called directly, through
 ``manage.py check``, and registered."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from oauth_jwt import checks as ids_
-from oauth_jwt import host_checks
+from oauth_jwt.checks import host as host_checks
+from oauth_jwt.checks import ids as ids_
+from oauth_jwt.checks.settings import check_settings
 
 
 def ids(messages):
@@ -40,9 +41,9 @@ def assert_error(check_id: str, line: str, check=host_checks.check_hub_project) 
 
 
 def test_authhub_passes_and_the_checks_are_registered():
-    assert host_checks.check_hub_project() == [] and host_checks.check_bearer_paths() == []
+    assert host_checks.check_hub_project() == [] and check_settings() == []
     registered = checks.registry.registry.get_checks()
-    assert host_checks.check_hub_project in registered and host_checks.check_bearer_paths in registered
+    assert host_checks.check_hub_project in registered and check_settings in registered
 
 
 def test_e050_the_client_secret_hasher_must_be_listed(settings):
@@ -97,7 +98,7 @@ def test_e056_the_device_verification_uri(provider):
 @pytest.mark.parametrize("paths", ["/api/", ["api/"], [3]])
 def test_e057_bearer_paths(settings, paths):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": paths}
-    assert_error(ids_.E057_BEARER_PATHS, "['/api/']", check=host_checks.check_bearer_paths)
+    assert_error(ids_.E057_BEARER_PATHS, "['/api/']", check=check_settings)
 
 
 def test_a_resource_server_needs_none_of_the_hub_settings(settings):
@@ -112,7 +113,9 @@ def test_provider_settings_derive_the_device_uri_from_the_issuer():
     values = provider_settings(OIDC_ISS_ENDPOINT="https://auth.example.com/")
     assert values["OAUTH_DEVICE_VERIFICATION_URI"] == "https://auth.example.com/o/device/"
     assert "OAUTH_DEVICE_VERIFICATION_URI" not in provider_settings()
-    explicit = provider_settings(OIDC_ISS_ENDPOINT="https://a.example", OAUTH_DEVICE_VERIFICATION_URI="https://b.example/d")
+    explicit = provider_settings(
+        OIDC_ISS_ENDPOINT="https://a.example", OAUTH_DEVICE_VERIFICATION_URI="https://b.example/d"
+    )
     assert explicit["OAUTH_DEVICE_VERIFICATION_URI"] == "https://b.example/d"
 
 

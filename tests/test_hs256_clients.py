@@ -6,7 +6,8 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from oauth_jwt import checks as oj_checks
+from oauth_jwt.checks import ids as oj_ids
+from oauth_jwt.checks import server as server_checks
 
 from .admin.test_clients import ADD, client_form
 from .conftest import Application, make_client
@@ -15,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_check_names_each_hs256_client(web_client):
-    assert oj_checks.check_id_token_algorithms(databases=["default"]) == []
+    assert server_checks.check_id_token_algorithms(databases=["default"]) == []
     legacy = make_client(Application.GRANT_AUTHORIZATION_CODE, name="Legacy", algorithm=Application.HS256_ALGORITHM)
-    [error] = oj_checks.check_id_token_algorithms(databases=["default"])
-    assert error.id == oj_checks.E070_HS256_CLIENTS and error.level == checks.ERROR
+    [error] = server_checks.check_id_token_algorithms(databases=["default"])
+    assert error.id == oj_ids.E070_HS256_CLIENTS and error.level == checks.ERROR
     assert legacy.client_id in error.msg and web_client.client_id not in error.msg
     call_command("check")  # database checks run with a database named
     with pytest.raises(SystemCheckError, match="oauth_jwt.E070"):
@@ -26,7 +27,7 @@ def test_the_check_names_each_hs256_client(web_client):
 
 
 def test_the_check_is_registered():
-    assert oj_checks.check_id_token_algorithms in checks.registry.registry.get_checks()
+    assert server_checks.check_id_token_algorithms in checks.registry.registry.get_checks()
 
 
 def test_the_admin_refuses_hs256_with_the_reason(admin_client):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import checks
+from oauth_jwt.checks import ids as check_ids
 
 from ..conftest import basic_auth, bearer, form_post
 
@@ -135,11 +135,11 @@ def _database_checks() -> list[str]:
 
 
 def test_a_check_says_when_the_fallback_can_go(db, user, web_client, settings):
-    assert checks.W080_FALLBACK_UNUSED in _database_checks()
+    assert check_ids.W080_FALLBACK_UNUSED in _database_checks()
     make_opaque("plaintext", user, web_client.app)
-    assert checks.W080_FALLBACK_UNUSED not in _database_checks()
+    assert check_ids.W080_FALLBACK_UNUSED not in _database_checks()
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "OPAQUE_TOKEN_FALLBACK": False}
-    assert checks.W081_OPAQUE_REFUSED in _database_checks()
+    assert check_ids.W081_OPAQUE_REFUSED in _database_checks()
     call_command("check", "--database", "default")  # warnings only: the command passes
 
 
@@ -147,4 +147,4 @@ def test_the_setting_must_be_a_bool(db, settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "OPAQUE_TOKEN_FALLBACK": "no"}
     from django.core.checks import run_checks
 
-    assert checks.E080_FALLBACK_TYPE in [message.id for message in run_checks()]
+    assert check_ids.E080_FALLBACK_TYPE in [message.id for message in run_checks()]

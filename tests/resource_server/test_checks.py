@@ -11,7 +11,10 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from oauth_jwt import checks as oj_checks
+from oauth_jwt.checks import ids as oj_ids
+from oauth_jwt.checks import registry
+from oauth_jwt.checks import resource as rs_checks
+from oauth_jwt.checks import settings as settings_checks
 
 from .conftest import REPO
 
@@ -42,8 +45,8 @@ def rs_check(**env) -> subprocess.CompletedProcess:
 
 def test_registered():
     registered = checks.registry.registry.get_checks(include_deployment_checks=True)
-    assert oj_checks.check_resource_server in registered
-    assert oj_checks.check_resource_server_deploy in registered
+    assert rs_checks.check_resource_server in registered
+    assert rs_checks.check_resource_server_deploy in registered
 
 
 def test_a_configured_resource_server_passes():
@@ -52,21 +55,21 @@ def test_a_configured_resource_server_passes():
 
 
 def test_e020_a_resource_server_without_dot_needs_the_hubs_keys(monkeypatch):
-    monkeypatch.setattr(oj_checks, "_is_server", lambda: False)
-    assert oj_checks.E020_REMOTE_KEYS in ids(oj_checks.check_resource_server())
+    monkeypatch.setattr(registry, "is_server", lambda: False)
+    assert oj_ids.E020_REMOTE_KEYS in ids(rs_checks.check_resource_server())
     result = rs_check()
     assert result.returncode != 0
-    assert oj_checks.E020_REMOTE_KEYS in result.stderr
+    assert oj_ids.E020_REMOTE_KEYS in result.stderr
 
 
 def test_e020_not_on_the_hub():
-    assert oj_checks.E020_REMOTE_KEYS not in ids(oj_checks.check_resource_server())
+    assert oj_ids.E020_REMOTE_KEYS not in ids(rs_checks.check_resource_server())
 
 
 @pytest.mark.parametrize("name", ["METADATA_URL", "JWKS_URL"])
 def test_e021_remote_urls(settings, name):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, name: "auth.example.test/jwks"}
-    assert oj_checks.E021_REMOTE_URL in ids(oj_checks.check_resource_server())
+    assert oj_ids.E021_REMOTE_URL in ids(rs_checks.check_resource_server())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E021"):
         call_command("check")
 
@@ -81,7 +84,7 @@ def test_e021_remote_urls(settings, name):
 )
 def test_e022_introspection_needs_url_and_credentials(settings, values):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "REVOCATION_CHECK": "introspection", **values}
-    assert oj_checks.E022_INTROSPECTION in ids(oj_checks.check_resource_server())
+    assert oj_ids.E022_INTROSPECTION in ids(rs_checks.check_resource_server())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E022"):
         call_command("check")
 
@@ -94,23 +97,23 @@ def test_e022_satisfied(settings):
         "INTROSPECTION_CLIENT_ID": "rs",
         "INTROSPECTION_CLIENT_SECRET": "secret",
     }
-    assert oj_checks.check_resource_server() == []
+    assert rs_checks.check_resource_server() == []
 
 
 def test_e023_user_resolver(settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "USER_RESOLVER": "ldap"}
-    assert oj_checks.E023_USER_RESOLVER in ids(oj_checks.check_resource_server())
+    assert oj_ids.E023_USER_RESOLVER in ids(settings_checks.check_settings())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E023"):
         call_command("check")
 
 
 def test_w020_plain_http_hub_under_deploy(settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_URL": "http://auth.example.test/.well-known/jwks.json"}
-    assert oj_checks.W020_PLAIN_HTTP in ids(oj_checks.check_resource_server_deploy())
+    assert oj_ids.W020_PLAIN_HTTP in ids(rs_checks.check_resource_server_deploy())
     result = rs_check(RS_JWKS_URL="http://auth.example.test/.well-known/jwks.json")
-    assert oj_checks.W020_PLAIN_HTTP in result.stderr
+    assert oj_ids.W020_PLAIN_HTTP in result.stderr
     loopback = rs_check(RS_JWKS_URL="http://127.0.0.1:8000/.well-known/jwks.json")
-    assert oj_checks.W020_PLAIN_HTTP not in loopback.stderr
+    assert oj_ids.W020_PLAIN_HTTP not in loopback.stderr
 
 
 REMOTE = {
@@ -127,36 +130,37 @@ LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 def setup_ids(settings, caches=None, **jwt):
     settings.CACHES = {"default": LOCMEM, "denylist": REDIS, **(caches or {})}
     settings.OAUTH_JWT = {**REMOTE, **jwt}
-    return ids(oj_checks.check_resource_server_setup())
+    return ids(rs_checks.check_resource_server_setup())
 
 
 def test_setup_checks_are_registered_and_quiet_for_a_good_rs(settings):
-    assert oj_checks.check_resource_server_setup in checks.registry.registry.get_checks()
+    assert rs_checks.check_resource_server_setup in checks.registry.registry.get_checks()
     assert setup_ids(settings) == set()
 
 
 def test_a_trailing_slash_on_the_issuer_is_an_error(settings):
-    assert setup_ids(settings, ISSUER="https://auth.example.test/") == {oj_checks.E090_ISSUER_TRAILING_SLASH}
+    assert setup_ids(settings, ISSUER="https://auth.example.test/") == {oj_ids.E090_ISSUER_TRAILING_SLASH}
 
 
 def test_a_denylist_rs_on_a_per_process_cache_is_an_error(settings):
     for backend in (LOCMEM, {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}):
         found = setup_ids(settings, caches={"denylist": backend})
-        assert found == {oj_checks.E091_DENYLIST_PROCESS_LOCAL}
+        assert found == {oj_ids.E091_DENYLIST_PROCESS_LOCAL}
     assert setup_ids(settings, caches={"denylist": LOCMEM}, REVOCATION_CHECK="introspection") == set()
 
 
 def test_the_denylist_on_the_default_cache_is_a_warning(settings):
     settings.CACHES = {"default": REDIS}
     settings.OAUTH_JWT = {**REMOTE, "DENYLIST_CACHE": "default"}
-    assert ids(oj_checks.check_resource_server_setup()) == {oj_checks.W090_DENYLIST_DEFAULT_CACHE}
+    assert ids(rs_checks.check_resource_server_setup()) == {oj_ids.W090_DENYLIST_DEFAULT_CACHE}
 
 
 def test_hub_urls_on_another_origin_and_an_audience_equal_to_the_issuer_are_warnings(settings):
     found = setup_ids(settings, METADATA_URL="https://auht.example.test/.well-known/oauth-authorization-server")
-    assert found == {oj_checks.W091_HUB_URL_ORIGIN}
-    assert setup_ids(settings, AUDIENCE="https://auth.example.test") == {oj_checks.W092_AUDIENCE_IS_ISSUER}
-    assert setup_ids(settings, RETRY_AFTER_SECONDS=0) == {oj_checks.E092_RETRY_AFTER}
+    assert found == {oj_ids.W091_HUB_URL_ORIGIN}
+    assert setup_ids(settings, AUDIENCE="https://auth.example.test") == {oj_ids.W092_AUDIENCE_IS_ISSUER}
+    assert setup_ids(settings, RETRY_AFTER_SECONDS=0) == set()
+    assert ids(settings_checks.check_settings()) == {oj_ids.E092_RETRY_AFTER}
 
 
 def test_manage_py_check_fails_on_the_trailing_slash_without_any_network_io():

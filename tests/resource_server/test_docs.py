@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from oauth_jwt import checks
+import re
+
+from oauth_jwt.checks import ids as check_ids
 from oauth_jwt.conf import DEFAULTS
 
 from .conftest import REPO
@@ -15,8 +17,8 @@ def test_every_setting_is_documented():
     assert not missing, missing
 
 
-def test_every_check_id_is_documented():
-    ids = [value for name, value in vars(checks).items() if name[:1] in "EW" and str(value).startswith("oauth_jwt.")]
+def test_every_check_id_is_documented_and_every_documented_id_exists():
+    ids = {value for name, value in vars(check_ids).items() if name[:1] in "EW" and str(value).startswith("oauth_jwt.")}
     assert ids
-    missing = [check_id for check_id in ids if f"`{check_id}`" not in DOC]
-    assert not missing, missing
+    documented = set(re.findall(r"^\| `(oauth_jwt\.[EW]\d+)`", DOC, re.MULTILINE))
+    assert ids == documented, (ids - documented, documented - ids)

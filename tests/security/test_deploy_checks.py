@@ -10,15 +10,14 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from oauth_jwt import security_checks
-from oauth_jwt.checks import (
+from oauth_jwt.checks import deploy as deploy_checks
+from oauth_jwt.checks.ids import (
     W030_HTTP_ISSUER,
     W031_KEY_SECRET_DERIVED,
     W032_KEY_SECRET_WEAK,
     W033_PLACEHOLDER_SECRET_KEY,
     W034_RSA_KEY_SIZE,
     W035_HTTP_REDIRECT_URI,
-    W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
     W045_CLIENT_ID_LIKE_SUBJECT,
     W046_OPEN_CIMD,
@@ -54,10 +53,10 @@ def ids(messages) -> set[str]:
 def run_all() -> set[str]:
     found = set()
     for check in (
-        security_checks.check_issuer_and_secrets,
-        security_checks.check_provider_gates,
-        security_checks.check_shared_caches,
-        security_checks.check_stored_keys_and_clients,
+        deploy_checks.check_issuer_and_secrets,
+        deploy_checks.check_open_cimd,
+        deploy_checks.check_shared_caches,
+        deploy_checks.check_stored_keys_and_clients,
     ):
         found |= ids(check())
     return found
@@ -93,10 +92,10 @@ def test_checks_are_registered_for_deploy_only():
     deploy = checks.registry.registry.get_checks(include_deployment_checks=True)
     everyday = checks.registry.registry.get_checks(include_deployment_checks=False)
     for check in (
-        security_checks.check_issuer_and_secrets,
-        security_checks.check_provider_gates,
-        security_checks.check_shared_caches,
-        security_checks.check_stored_keys_and_clients,
+        deploy_checks.check_issuer_and_secrets,
+        deploy_checks.check_open_cimd,
+        deploy_checks.check_shared_caches,
+        deploy_checks.check_stored_keys_and_clients,
     ):
         assert check in deploy and check not in everyday
         assert "security" in check.tags
@@ -111,19 +110,19 @@ def test_debug_is_flagged_by_django(production):
 def test_w030_plain_http_issuer(production, issuer):
     production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
     production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": issuer}
-    assert W030_HTTP_ISSUER in ids(security_checks.check_issuer_and_secrets())
+    assert W030_HTTP_ISSUER in ids(deploy_checks.check_issuer_and_secrets())
     assert W030_HTTP_ISSUER in command_output()
 
 
 @pytest.mark.parametrize("issuer", ["http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000"])
 def test_w030_loopback_http_issuer_is_fine(production, issuer):
     production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
-    assert W030_HTTP_ISSUER not in ids(security_checks.check_issuer_and_secrets())
+    assert W030_HTTP_ISSUER not in ids(deploy_checks.check_issuer_and_secrets())
 
 
 def test_w031_key_encryption_secret_unset(production):
     production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": None}
-    assert ids(security_checks.check_issuer_and_secrets()) == {W031_KEY_SECRET_DERIVED}
+    assert ids(deploy_checks.check_issuer_and_secrets()) == {W031_KEY_SECRET_DERIVED}
     assert W031_KEY_SECRET_DERIVED in command_output()
 
 
@@ -131,19 +130,19 @@ def test_w031_key_encryption_secret_unset(production):
 def test_w032_weak_key_encryption_secret(production, secret):
     value = production.SECRET_KEY if secret == "same" else secret
     production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": value}
-    assert ids(security_checks.check_issuer_and_secrets()) == {W032_KEY_SECRET_WEAK}
+    assert ids(deploy_checks.check_issuer_and_secrets()) == {W032_KEY_SECRET_WEAK}
     assert W032_KEY_SECRET_WEAK in command_output()
 
 
 def test_w033_placeholder_secret_key(production):
     production.SECRET_KEY = "django-insecure-" + "x" * 50
-    assert W033_PLACEHOLDER_SECRET_KEY in ids(security_checks.check_issuer_and_secrets())
+    assert W033_PLACEHOLDER_SECRET_KEY in ids(deploy_checks.check_issuer_and_secrets())
     assert W033_PLACEHOLDER_SECRET_KEY in command_output()
 
 
 def test_w034_rsa_key_size_setting(production):
     production.OAUTH_JWT = {**production.OAUTH_JWT, "RSA_KEY_SIZE": 1024}
-    assert ids(security_checks.check_stored_keys_and_clients()) == {W034_RSA_KEY_SIZE}
+    assert ids(deploy_checks.check_stored_keys_and_clients()) == {W034_RSA_KEY_SIZE}
     assert W034_RSA_KEY_SIZE in command_output()
 
 
@@ -159,18 +158,18 @@ def test_w034_stored_rsa_key_under_2048_bits(production):
         public_jwk=RSAAlgorithm.to_jwk(small, as_dict=True),
         encrypted_private_key="-",
     )
-    messages = security_checks.check_stored_keys_and_clients()
+    messages = deploy_checks.check_stored_keys_and_clients()
     assert ids(messages) == {W034_RSA_KEY_SIZE} and "weak-key" in messages[0].msg
     assert "weak-key" in command_output()
     # Other databases asked for: the default one is left alone.
-    assert security_checks.check_stored_keys_and_clients(databases=["other"]) == []
+    assert deploy_checks.check_stored_keys_and_clients(databases=["other"]) == []
 
 
 def test_w035_plain_http_redirect_uri_outside_loopback(production):
     make_client("authorization-code", redirect_uris="http://127.0.0.1:8765/cb https://app.example.com/cb")
-    assert W035_HTTP_REDIRECT_URI not in ids(security_checks.check_stored_keys_and_clients())
+    assert W035_HTTP_REDIRECT_URI not in ids(deploy_checks.check_stored_keys_and_clients())
     bad = make_client("authorization-code", redirect_uris="https://ok.example.com/cb http://app.example.com/cb")
-    messages = security_checks.check_stored_keys_and_clients()
+    messages = deploy_checks.check_stored_keys_and_clients()
     assert ids(messages) == {W035_HTTP_REDIRECT_URI} and bad.client_id in messages[0].msg
     assert W035_HTTP_REDIRECT_URI in command_output()
 
@@ -189,20 +188,34 @@ def test_w035_such_a_redirect_uri_is_refused_at_runtime(client, user):
     assert response.status_code == 400 and "Location" not in response
 
 
-@pytest.mark.parametrize("gate", security_checks.BCP_GATES)
-def test_w036_dot_rfc9700_switch_off(production, gate):
-    production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, gate: False}
-    messages = security_checks.check_provider_gates()
-    assert ids(messages) == {W036_BCP_GATES} and gate in messages[0].msg
-    assert W036_BCP_GATES in command_output()
+# oauth_jwt.W036 repeated DOT's own deploy warnings: a behaviour switch that is off, or a
+# validation switch that is off while the setting it covers is unsafe.
+DOT_GATES = [
+    {"COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": False},
+    {"COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": False},
+    {"COMPLIANT_BCP_RFC9700_PKCE_METHOD": False},
+    {"COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": False},
+    {"COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": False},
+    {"COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": False},
+    {"COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": False, "REFRESH_TOKEN_REUSE_PROTECTION": False},
+    {"COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": False, "ALLOW_URI_WILDCARDS": True},
+    {"COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": False, "PKCE_REQUIRED": False},
+]
 
 
-def test_w036_redirect_scheme_gate_is_covered_by_the_loopback_rule(production):
+@pytest.mark.parametrize("change", DOT_GATES, ids=lambda change: next(iter(change)))
+def test_dot_warns_itself_when_an_rfc9700_switch_is_off(production, change):
+    production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, **change}
+    output = command_output()
+    assert next(iter(change)) in output and "oauth2_provider.W0" in output
+    assert "oauth_jwt.W036" not in output
+
+
+def test_redirect_scheme_gate_is_covered_by_the_loopback_rule(production):
     """authhub keeps DOT's REDIRECT_URI_SCHEME gate off for RFC 8252 loopback redirects;
-    oauth_jwt enforces the same property without losing them, so neither oauth_jwt nor
-    (silenced, see settings) DOT's W008 complain about it."""
+    oauth_jwt enforces the same property without losing them, so DOT's W008 is silenced
+    (see settings)."""
     production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False}
-    assert security_checks.check_provider_gates() == []
     assert "oauth2_provider.W008" not in command_output()
 
 
@@ -211,7 +224,7 @@ def test_w036_redirect_scheme_gate_is_covered_by_the_loopback_rule(production):
 )
 def test_w037_process_local_denylist_and_throttle_cache(production, backend):
     production.CACHES = {"default": {"BACKEND": backend}}
-    messages = security_checks.check_shared_caches()
+    messages = deploy_checks.check_shared_caches()
     assert ids(messages) == {W037_PROCESS_LOCAL_CACHE}
     assert {"DENYLIST_CACHE", "THROTTLE_CACHE"} == {m.msg.split("'")[1] for m in messages}
     assert W037_PROCESS_LOCAL_CACHE in command_output()
@@ -219,29 +232,29 @@ def test_w037_process_local_denylist_and_throttle_cache(production, backend):
 
 def test_every_message_has_a_hint():
     found = []
-    for check in (security_checks.check_issuer_and_secrets, security_checks.check_shared_caches):
+    for check in (deploy_checks.check_issuer_and_secrets, deploy_checks.check_shared_caches):
         found += check()
     assert found and all(m.hint for m in found)
 
 
 def test_w045_clients_whose_id_a_person_could_have(production):
     make_client("client-credentials", client_id="fine-client")
-    assert W045_CLIENT_ID_LIKE_SUBJECT not in ids(security_checks.check_stored_keys_and_clients())
+    assert W045_CLIENT_ID_LIKE_SUBJECT not in ids(deploy_checks.check_stored_keys_and_clients())
     clash = make_client("client-credentials", client_id="31")
-    messages = security_checks.check_stored_keys_and_clients()
+    messages = deploy_checks.check_stored_keys_and_clients()
     assert ids(messages) == {W045_CLIENT_ID_LIKE_SUBJECT} and "'31'" in messages[0].msg
     assert W045_CLIENT_ID_LIKE_SUBJECT in command_output()
     assert clash.client_id == "31"
 
 
 def test_w046_open_client_id_metadata_documents(production):
-    assert W046_OPEN_CIMD not in ids(security_checks.check_provider_gates())
+    assert W046_OPEN_CIMD not in ids(deploy_checks.check_open_cimd())
     production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "CIMD_ENABLED": True}
-    assert ids(security_checks.check_provider_gates()) == {W046_OPEN_CIMD}
+    assert ids(deploy_checks.check_open_cimd()) == {W046_OPEN_CIMD}
     assert W046_OPEN_CIMD in command_output()
     production.OAUTH2_PROVIDER = {
         **production.OAUTH2_PROVIDER,
         "CIMD_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.cimd.HostAllowlistCIMDPermission",),
         "CIMD_ALLOWED_HOSTS": ["clients.example.com"],
     }
-    assert W046_OPEN_CIMD not in ids(security_checks.check_provider_gates())
+    assert W046_OPEN_CIMD not in ids(deploy_checks.check_open_cimd())

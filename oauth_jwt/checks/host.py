@@ -3,7 +3,8 @@
 oauth_jwt never writes into ``django.conf.settings``, so the protections that live in
 Django's or django-axes' own settings (the body limit, the sign-in lockout and its page,
 the CSRF failure page, the client-secret hasher) are errors until the project has them,
-each message naming the exact line to add (docs/hub.md has them all). Ids in ``checks``.
+each message naming the exact line to add (docs/hub.md has them all). A BEARER_PATHS
+that is not a list of path prefixes is E057 from ``checks.settings``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import get_hashers
 from django.core import checks
 
-from .checks import (
+from ..conf import MAX_BODY_BYTES
+from ..hashers import ALGORITHM, HASHER_PATH
+from . import registry
+from .ids import (
     E050_HASHER_MISSING,
     E051_HASHER_FIRST,
     E052_BODY_LIMIT,
@@ -21,12 +25,9 @@ from .checks import (
     E054_LOCKOUT_PAGE,
     E055_CSRF_PAGE,
     E056_DEVICE_URI,
-    E057_BEARER_PATHS,
     W050_LOCKOUT_PARAMETERS,
     W051_LOCKOUT_FOREVER,
 )
-from .conf import MAX_BODY_BYTES, jwt_settings
-from .hashers import ALGORITHM, HASHER_PATH
 
 LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"
 CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"
@@ -39,23 +40,9 @@ def _error(message: str, line: str, check_id: str) -> checks.Error:
     return checks.Error(message, hint=f"Add to your settings: {line}", id=check_id)
 
 
-@checks.register(checks.Tags.security)
-def check_bearer_paths(app_configs=None, **kwargs):
-    paths = jwt_settings._get("BEARER_PATHS")
-    if isinstance(paths, (list, tuple)) and all(isinstance(p, str) and p.startswith("/") for p in paths):
-        return []
-    return [
-        checks.Error(
-            f"OAUTH_JWT['BEARER_PATHS'] = {paths!r} must be a list of path prefixes starting with '/'.",
-            hint="For example OAUTH_JWT['BEARER_PATHS'] = ['/api/'].",
-            id=E057_BEARER_PATHS,
-        )
-    ]
-
-
-@checks.register(checks.Tags.security)
+@registry.register(checks.Tags.security)
 def check_hub_project(app_configs=None, **kwargs):
-    if not apps.is_installed("oauth2_provider"):
+    if not registry.is_server():
         return []
     return [*_hasher_errors(), *_body_errors(), *_lockout_errors(), *_page_errors(), *_device_errors()]
 
@@ -171,7 +158,7 @@ def _device_errors() -> list[checks.Error]:
     ]
 
 
-@checks.register(checks.Tags.security, deploy=True)
+@registry.register(checks.Tags.security, deploy=True)
 def check_lockout_posture(app_configs=None, **kwargs):
     """How the sign-in lockout counts: per username *and* address, for a while."""
     if not (apps.is_installed("oauth2_provider") and apps.is_installed("axes")):

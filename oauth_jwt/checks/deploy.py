@@ -1,67 +1,46 @@
-"""Security posture checks, run by ``manage.py check --deploy`` (ids in ``checks``).
+"""Security posture checks, run by ``manage.py check --deploy``.
 
-DEBUG itself is Django's ``security.W018``; these cover what only oauth_jwt knows.
-The checks that read the database (signing keys, registered redirect URIs) run unless
-``--database`` names other aliases, and say nothing when the tables do not exist yet.
+DEBUG itself is Django's ``security.W018`` and DOT's RFC 9700 switches are DOT's own
+deploy warnings; these cover what only oauth_jwt knows. The checks that read the
+database (signing keys, registered redirect URIs) run unless ``--database`` names other
+aliases, and say nothing when the tables do not exist yet.
 """
 
 from __future__ import annotations
 
 import base64
 
-from django.apps import apps
 from django.conf import settings
 from django.core import checks
-from django.core.cache import InvalidCacheBackendError, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError
 
-from .checks import (
+from ..conf import jwt_settings
+from ..redirects import is_plaintext_outside_loopback
+from ..subjects import could_be_a_persons_sub
+from . import registry
+from .ids import (
     W030_HTTP_ISSUER,
     W031_KEY_SECRET_DERIVED,
     W032_KEY_SECRET_WEAK,
     W033_PLACEHOLDER_SECRET_KEY,
     W034_RSA_KEY_SIZE,
     W035_HTTP_REDIRECT_URI,
-    W036_BCP_GATES,
     W037_PROCESS_LOCAL_CACHE,
     W045_CLIENT_ID_LIKE_SUBJECT,
     W046_OPEN_CIMD,
 )
-from .conf import jwt_settings
-from .redirects import is_plaintext_outside_loopback
-from .subjects import could_be_a_persons_sub
 
 MIN_KEY_SECRET_LENGTH = 32
 # DOT's default CIMD permission: any client id URL registers itself.
 OPEN_CIMD_PERMISSION = "oauth2_provider.cimd.AllowAllCIMDPermission"
 MIN_RSA_BITS = 2048
-# DOT's RFC 9700 gates. REDIRECT_URI_SCHEME is not listed: it would forbid RFC 8252
-# loopback redirects; oauth_jwt.redirects enforces "http only on loopback" instead,
-# and W035 names any client that registered another http redirect URI.
-BCP_GATES = (
-    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT",
-    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT",
-    "COMPLIANT_BCP_RFC9700_PKCE_METHOD",
-    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
-    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS",
-    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE",
-    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN",
-    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING",
-    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED",
-)
-
-
-def _is_server() -> bool:
-    return apps.is_installed("oauth2_provider")
 
 
 def _reads_default_db(databases) -> bool:
     return databases is None or "default" in databases
 
 
-@checks.register(checks.Tags.security, deploy=True)
+@registry.register(checks.Tags.security, deploy=True)
 def check_issuer_and_secrets(app_configs=None, **kwargs):
     messages = []
     if is_plaintext_outside_loopback(jwt_settings.ISSUER or ""):
@@ -82,10 +61,9 @@ def check_issuer_and_secrets(app_configs=None, **kwargs):
                 id=W033_PLACEHOLDER_SECRET_KEY,
             )
         )
-    if not _is_server():
+    if not registry.is_server():
         return messages
-    secret = jwt_settings._get("KEY_ENCRYPTION_SECRET")
-    if not secret:
+    if not jwt_settings.KEY_ENCRYPTION_SECRET_IS_SET:
         messages.append(
             checks.Warning(
                 "OAUTH_JWT['KEY_ENCRYPTION_SECRET'] is not set: private signing keys are encrypted with a key "
@@ -96,7 +74,7 @@ def check_issuer_and_secrets(app_configs=None, **kwargs):
                 id=W031_KEY_SECRET_DERIVED,
             )
         )
-    elif len(secret) < MIN_KEY_SECRET_LENGTH or secret == settings.SECRET_KEY:
+    elif len(secret := jwt_settings.KEY_ENCRYPTION_SECRET) < MIN_KEY_SECRET_LENGTH or secret == settings.SECRET_KEY:
         messages.append(
             checks.Warning(
                 "OAUTH_JWT['KEY_ENCRYPTION_SECRET'] is weak: shorter than "
@@ -108,64 +86,42 @@ def check_issuer_and_secrets(app_configs=None, **kwargs):
     return messages
 
 
-@checks.register(checks.Tags.security, deploy=True)
-def check_provider_gates(app_configs=None, **kwargs):
-    if not _is_server():
+@registry.register(checks.Tags.security, deploy=True)
+def check_open_cimd(app_configs=None, **kwargs):
+    if not registry.is_server():
         return []
     from oauth2_provider.settings import oauth2_settings
 
-    messages = []
-    off = [name for name in BCP_GATES if not getattr(oauth2_settings, name)]
-    if off:
-        messages.append(
-            checks.Warning(
-                f"DOT's RFC 9700 switches are off: {', '.join(off)}.",
-                hint="oauth_jwt.conf.provider_settings() turns them on; do not override them with False.",
-                id=W036_BCP_GATES,
-            )
-        )
-    if oauth2_settings.CIMD_ENABLED and OPEN_CIMD_PERMISSION in _paths(
+    if not oauth2_settings.CIMD_ENABLED or OPEN_CIMD_PERMISSION not in _paths(
         oauth2_settings.CIMD_REGISTRATION_PERMISSION_CLASSES
     ):
-        messages.append(
-            checks.Warning(
-                "CIMD_ENABLED lets any https URL register itself as a client, on the authorization and "
-                "token endpoints, with no one signed in; the hub then fetches that URL.",
-                hint="Set CIMD_REGISTRATION_PERMISSION_CLASSES to oauth2_provider.cimd.HostAllowlistCIMDPermission "
-                "with CIMD_ALLOWED_HOSTS, or leave CIMD_ENABLED off.",
-                id=W046_OPEN_CIMD,
-            )
+        return []
+    return [
+        checks.Warning(
+            "CIMD_ENABLED lets any https URL register itself as a client, on the authorization and "
+            "token endpoints, with no one signed in; the hub then fetches that URL.",
+            hint="Set CIMD_REGISTRATION_PERMISSION_CLASSES to oauth2_provider.cimd.HostAllowlistCIMDPermission "
+            "with CIMD_ALLOWED_HOSTS, or leave CIMD_ENABLED off.",
+            id=W046_OPEN_CIMD,
         )
-    return messages
+    ]
 
 
 def _paths(classes) -> set[str]:
     return {value if isinstance(value, str) else f"{value.__module__}.{value.__qualname__}" for value in classes}
 
 
-def process_local(alias: str) -> str | None:
-    try:
-        cache = caches[alias]
-    except InvalidCacheBackendError:
-        return None  # E009 reports it
-    if isinstance(cache, DummyCache):
-        return f"{alias!r} (DummyCache: forgets everything)"
-    if isinstance(cache, LocMemCache):
-        return f"{alias!r} (LocMemCache: one per process)"
-    return None
-
-
-@checks.register(checks.Tags.security, deploy=True)
+@registry.register(checks.Tags.security, deploy=True)
 def check_shared_caches(app_configs=None, **kwargs):
     uses = []
     # A resource server's per-process denylist is already an error (E091): one message per cause.
     if jwt_settings.REVOCATION_CHECK == "denylist" and not jwt_settings.is_remote:
         uses.append(("DENYLIST_CACHE", "revoked tokens stay valid in the other worker processes"))
-    if _is_server():
+    if registry.is_server():
         uses.append(("THROTTLE_CACHE", "each worker process gets its own client-authentication budget"))
     messages = []
     for name, effect in uses:
-        local = process_local(getattr(jwt_settings, name))
+        local = registry.process_local(getattr(jwt_settings, name))
         if local:
             messages.append(
                 checks.Warning(
@@ -182,13 +138,13 @@ def _rsa_bits(jwk: dict) -> int:
     return int.from_bytes(base64.urlsafe_b64decode(n + "=" * (-len(n) % 4)), "big").bit_length()
 
 
-@checks.register(checks.Tags.security, deploy=True)
+@registry.register(checks.Tags.security, deploy=True)
 def check_stored_keys_and_clients(app_configs=None, databases=None, **kwargs):
-    if not _is_server() or not _reads_default_db(databases):
+    if not registry.is_server() or not _reads_default_db(databases):
         return []
     from oauth2_provider.models import get_application_model
 
-    from .models import SigningKey
+    from ..models import SigningKey
 
     messages = []
     if jwt_settings.RSA_KEY_SIZE < MIN_RSA_BITS:
