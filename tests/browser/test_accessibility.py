@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client as HttpClient
+from playwright.sync_api import expect
 
 from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile
@@ -32,7 +33,7 @@ class TestSignIn:
     def test_with_error(self, page, axe, user):
         page.goto("/accounts/login/")
         sign_in(page, password="not it")
-        assert page.get_by_role("alert").is_visible()
+        expect(page.get_by_role("alert")).to_be_visible()
         axe(page)
 
     def test_locked_out(self, page, axe, user):
@@ -77,14 +78,14 @@ class TestConsent:
         ClientProfile.objects.filter(client_id=spa_client.client_id).update(vetted=True)
         page.goto(authorize_url(spa_client, callback.redirect_uri, scope="openid read email")[0])
         sign_in(page)
-        assert page.get_by_role("button", name="Allow").is_visible()
+        expect(page.get_by_role("button", name="Allow")).to_be_visible()
         assert not page.get_by_text("Not vetted.").count()
         axe(page)
 
     def test_not_vetted_client(self, page, axe, live_server, user, spa_client, callback):
         page.goto(authorize_url(spa_client, callback.redirect_uri)[0])
         sign_in(page)
-        assert page.get_by_text("Not vetted.").is_visible()
+        expect(page.get_by_text("Not vetted.")).to_be_visible()
         axe(page)
 
     def test_an_expired_form_leads_to_a_fresh_consent_page(self, page, axe, user, spa_client, callback, monkeypatch):
@@ -110,17 +111,17 @@ class TestConnectedApps:
     def test_empty(self, page, axe, live_server, user):
         session_cookie(page, live_server, user)
         page.goto("/accounts/apps/")
-        assert page.get_by_text("No apps are connected to your account.").is_visible()
+        expect(page.get_by_text("No apps are connected to your account.")).to_be_visible()
         axe(page)
 
     def test_with_apps_and_after_disconnecting(self, page, axe, live_server, user, spa_client, callback):
         allow_new_app(page, callback, spa_client, scope="read email")
         page.goto("/accounts/apps/")
-        assert page.get_by_role("heading", name="Photo Printer").is_visible()
+        expect(page.get_by_role("heading", name="Photo Printer")).to_be_visible()
         axe(page)
         with page.expect_navigation():
             page.get_by_role("button", name="Disconnect Photo Printer").click()
-        assert page.get_by_text("Disconnected.").is_visible()
+        expect(page.get_by_text("Disconnected.")).to_be_visible()
         axe(page)
 
 
@@ -141,7 +142,7 @@ class TestDevicePages:
         page.goto("/o/device/")
         axe(page)
         self.enter(page, "BCDF-GHJK")
-        assert page.get_by_role("alert").is_visible()
+        expect(page.get_by_role("alert")).to_be_visible()
         axe(page)
 
     def test_no_code_waiting(self, page, axe, live_server, user):
@@ -156,7 +157,7 @@ class TestDevicePages:
         session_cookie(page, live_server, user)
         page.goto("/o/device/")
         self.enter(page, code)
-        assert page.get_by_text("Not vetted.").is_visible()
+        expect(page.get_by_text("Not vetted.")).to_be_visible()
         axe(page)
         page.get_by_role("button", name=button).click()
         assert page.get_by_role("heading", level=1).inner_text() == outcome
@@ -195,7 +196,7 @@ class TestAdmin:
     def test_index_and_dashboard(self, console, axe, service_client):
         client_credentials_token(HttpClient(), service_client)
         console.goto("/admin/")
-        assert console.locator("#oauth-jwt-dashboard").is_visible()
+        expect(console.locator("#oauth-jwt-dashboard")).to_be_visible()
         fits(console)
         axe(console)
 
@@ -243,7 +244,7 @@ class TestAdmin:
         page.select_option("select[name=action]", "rotate_secret")
         with page.expect_navigation():
             page.click("button[name=index]")
-        assert page.locator(".oauth-jwt-secret-value").is_visible()
+        expect(page.locator(".oauth-jwt-secret-value")).to_be_visible()
         axe(page)
         key = keys.ensure_active_key()
         page.goto("/admin/oauth_jwt/signingkey/")
@@ -251,7 +252,7 @@ class TestAdmin:
         page.select_option("select[name=action]", "revoke")
         with page.expect_navigation():
             page.click("button[name=index]")
-        assert page.get_by_role("button", name="Yes, revoke: tokens it signed stop validating now").is_visible()
+        expect(page.get_by_role("button", name="Yes, revoke: tokens it signed stop validating now")).to_be_visible()
         axe(page)
 
 

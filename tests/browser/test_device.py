@@ -5,6 +5,7 @@ for its token over HTTP. The user code never appears in any URL the browser asks
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_flows import http, sign_in
 from tests.conftest import make_client
@@ -60,8 +61,8 @@ def test_a_device_signs_in_through_the_pages(page, live_server, user, tv_client,
 
     assert page.get_by_role("heading", level=1).inner_text() == "Living-room TV on a device wants to use your account"
     assert page.title() == "Connect Living-room TV? · AuthHub"
-    assert page.get_by_text("Not vetted.").is_visible()
-    assert page.get_by_text("Read your data").is_visible()
+    expect(page.get_by_text("Not vetted.")).to_be_visible()
+    expect(page.get_by_text("Read your data")).to_be_visible()
     assert page.locator("strong.user-code").inner_text() == f"{code[:4]}-{code[4:]}"
     allow, deny = page.get_by_role("button", name="Allow"), page.get_by_role("button", name="Deny")
     assert_touch_target(allow)
@@ -70,7 +71,7 @@ def test_a_device_signs_in_through_the_pages(page, live_server, user, tv_client,
 
     allow.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Device connected"
-    assert page.get_by_role("status").is_visible()
+    expect(page.get_by_role("status")).to_be_visible()
     shoot(page, "device-done")
 
     status, tokens = poll(live_server, tv_client, device)
@@ -79,7 +80,7 @@ def test_a_device_signs_in_through_the_pages(page, live_server, user, tv_client,
     assert poll(live_server, tv_client, device)[1]["error"] == "invalid_grant"  # once only
 
     page.goto("/")
-    assert page.get_by_role("heading", name="Living-room TV").is_visible()
+    expect(page.get_by_role("heading", name="Living-room TV")).to_be_visible()
     page.get_by_role("button", name="Disconnect Living-room TV").click()
     assert http(f"{live_server.url}/api/me", token=tokens["access_token"])[0] == 401
 

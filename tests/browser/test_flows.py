@@ -9,6 +9,7 @@ import urllib.request
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from oauth_jwt.colors import contrast
 from oauth_jwt.models import Consent
@@ -61,8 +62,9 @@ def test_sign_in_consent_code_token_with_pkce(page, live_server, user, spa_clien
 
     sign_in(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Photo Printer wants to use your account"
-    assert page.get_by_text("Not vetted.").is_visible()
-    assert page.get_by_text("Read your data").is_visible() and page.get_by_text("See your email address").is_visible()
+    expect(page.get_by_text("Not vetted.")).to_be_visible()
+    expect(page.get_by_text("Read your data")).to_be_visible()
+    expect(page.get_by_text("See your email address")).to_be_visible()
     assert page.locator(".account strong").inner_text() == "alice"
     assert page.locator("img.client__logo").evaluate("img => img.naturalWidth") == 64
     shoot(page, "consent")
@@ -119,14 +121,14 @@ def test_remembered_consent_more_scopes_and_prompt_consent(page, live_server, us
 
     url, _ = authorize_url(spa_client, callback.redirect_uri, scope="read write")
     page.goto(url)
-    assert page.get_by_text("Change your data").is_visible()
+    expect(page.get_by_text("Change your data")).to_be_visible()
     page.get_by_role("button", name="Allow").click()
     callback.wait(page)
     assert Consent.objects.get(user=user).scopes == ["email", "read", "write"]
 
     url, _ = authorize_url(spa_client, callback.redirect_uri, scope="read", prompt="consent")
     page.goto(url)
-    assert page.get_by_role("button", name="Allow").is_visible()
+    expect(page.get_by_role("button", name="Allow")).to_be_visible()
 
 
 def test_switch_account_comes_back_to_the_same_request(page, live_server, user, other_user, spa_client, callback):
@@ -149,14 +151,14 @@ def test_disconnect_refuses_the_tokens(page, live_server, user, spa_client, call
     assert http(f"{live_server.url}/api/me", token=tokens["access_token"])[0] == 200
 
     page.goto("/")
-    assert page.get_by_role("heading", name="Photo Printer").is_visible()
-    assert page.get_by_text("See your email address").is_visible()
+    expect(page.get_by_role("heading", name="Photo Printer")).to_be_visible()
+    expect(page.get_by_text("See your email address")).to_be_visible()
     assert page.locator(".facts dd time").count() == 2  # allowed, last used
     shoot(page, "connected-apps")
 
     page.get_by_role("button", name="Disconnect Photo Printer").click()
-    assert page.get_by_text("Disconnected.").is_visible()
-    assert page.get_by_text("No apps are connected to your account.").is_visible()
+    expect(page.get_by_text("Disconnected.")).to_be_visible()
+    expect(page.get_by_text("No apps are connected to your account.")).to_be_visible()
 
     status, _ = http(f"{live_server.url}/api/me", token=tokens["access_token"])
     assert status == 401
@@ -191,7 +193,7 @@ def test_lockout_after_wrong_passwords(page, live_server, user, shoot):
     page.goto("/accounts/login/")
     for _ in range(4):
         sign_in(page, password="not it")
-        assert page.get_by_role("alert").is_visible()
+        expect(page.get_by_role("alert")).to_be_visible()
     with page.expect_response(lambda r: r.url.endswith("/accounts/login/") and r.request.method == "POST") as info:
         sign_in(page, password="not it")
     assert info.value.status == 429

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from ..conftest import REPO
 from ..guides import apply, fresh_venv, run, snippets
@@ -168,7 +169,7 @@ def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, co
     admin.fill("#id_username", STAFF)
     admin.fill("#id_password", STAFF_PASSWORD)
     admin.click("input[type=submit]")
-    assert admin.locator("#oauth-jwt-dashboard").is_visible()
+    expect(admin.locator("#oauth-jwt-dashboard")).to_be_visible()
     add_client(
         admin,
         hub,
@@ -259,7 +260,7 @@ def test_five_wrong_passwords_lock_out(hub, context):
     page.goto(f"{hub.url}/accounts/login/")
     for _ in range(4):
         sign_in(page, "shopper", "not it")
-        assert page.get_by_role("alert").is_visible()
+        expect(page.get_by_role("alert")).to_be_visible()
     with page.expect_response(lambda r: r.url.endswith("/accounts/login/") and r.request.method == "POST") as info:
         sign_in(page, "shopper", "not it")
     assert info.value.status == 429
