@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.conf import global_settings
 
-from oauth_jwt.conf import provider_settings
+from oauth_jwt.server.provider_settings import provider_settings
 
 from .env import cache_config, csv, flag
 
@@ -97,7 +97,7 @@ if os.environ.get("DENYLIST_CACHE_URL"):
     CACHES["denylist"] = cache_config(os.environ["DENYLIST_CACHE_URL"])
 
 # People's passwords keep Django's KDFs; the last entry hashes generated client secrets.
-PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "oauth_jwt.hashers.ClientSecretHasher"]
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "oauth_jwt.server.hashers.ClientSecretHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,7 +121,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 LOGIN_URL = "oauth_jwt:login"
 LOGIN_REDIRECT_URL = "/"
-CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "oauth_jwt.server.views.errors.csrf_failure"
 
 # Sign-in throttling (django-axes). AxesStandaloneBackend first: it refuses a locked-out
 # username+address before any password is checked.
@@ -133,7 +133,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 # Unknown usernames are counted the same way, so the lockout does not reveal accounts.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"
+AXES_LOCKOUT_CALLABLE = "oauth_jwt.server.views.accounts.lockout"
 # The client address comes from the socket unless a trusted proxy in front sets it;
 # otherwise anyone could pick a fresh X-Forwarded-For for every guess.
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -183,7 +183,7 @@ OAUTH2_PROVIDER = provider_settings(
 SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_jwt.contrib.rest_framework.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_jwt.resource.rest_framework.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
 }

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="oauth_jwt:connected-apps", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/me", MeView.as_view(), name="api-me"),
-    path("", include("oauth_jwt.urls")),
+    path("", include("oauth_jwt.server.urls")),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from bench.micro import _token
-from oauth_jwt.bearer import authenticate_token
+from oauth_jwt.resource.authentication import authenticate_token
 
 
 def _opaque_token() -> str:

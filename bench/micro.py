@@ -13,10 +13,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from oauth_jwt import keys, signatures, verified_cache
-from oauth_jwt.bearer import authenticate_token
 from oauth_jwt.conf import ALGORITHMS, jwt_settings
-from oauth_jwt.verify import verify_access_token
+from oauth_jwt.resource import signatures, verified_cache
+from oauth_jwt.resource.authentication import authenticate_token
+from oauth_jwt.resource.verify import verify_access_token
+from oauth_jwt.server import signing_keys
 
 
 def _b64(segment: str) -> bytes:
@@ -52,8 +53,8 @@ def _per_call_us(calls: dict[str, tuple], rounds: int = 7) -> dict[str, float]:
 
 
 def _token(algorithm: str) -> tuple[str, object]:
-    keys.create_key(algorithm)
-    key = keys.signing_key()
+    signing_keys.create_key(algorithm)
+    key = signing_keys.signing_key()
     now = int(time.time())
     claims = {
         "iss": jwt_settings.ISSUER,
@@ -66,7 +67,7 @@ def _token(algorithm: str) -> tuple[str, object]:
         "scope": "read",
     }
     token = jwt.encode(claims, key.key, algorithm=algorithm, headers={"typ": "at+jwt", "kid": key.kid})
-    return signatures.canonical(token, algorithm), keys.public_key(key.kid).key
+    return signatures.canonical(token, algorithm), signing_keys.public_key(key.kid).key
 
 
 def _measure(algorithm: str, token: str, public, iterations: int) -> dict[str, float]:
@@ -91,5 +92,5 @@ def run(iterations: int) -> dict:
         token, public = _token(algorithm)
         verified_cache.verify(token)
         results[algorithm] = _measure(algorithm, token, public, iterations)
-    keys.create_key("RS256")
+    signing_keys.create_key("RS256")
     return results

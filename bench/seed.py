@@ -42,17 +42,17 @@ def setup(args) -> dict:
         )
         clients[client_id] = secret
     if JWT and args.algorithm:
-        from oauth_jwt import keys
+        from oauth_jwt.server import signing_keys
 
-        keys.create_key(args.algorithm)
+        signing_keys.create_key(args.algorithm)
     stored = Application.objects.get(client_id="bench-hashed").client_secret
     return {"clients": clients, "hasher": stored.split("$", 1)[0]}
 
 
 def rotate(args) -> dict:
-    from oauth_jwt import keys
+    from oauth_jwt.server import signing_keys
 
-    return {"kid": keys.rotate(args.algorithm).kid}
+    return {"kid": signing_keys.rotate(args.algorithm).kid}
 
 
 def _access_token(app, user, raw: str, expires):
@@ -63,10 +63,10 @@ def _access_token(app, user, raw: str, expires):
     else:
         token.token = raw
     if JWT:  # the record oauth_jwt keeps in DOT's row (oauth_jwt.records)
-        from oauth_jwt import keys
-        from oauth_jwt.records import TokenRecord
+        from oauth_jwt.server import signing_keys
+        from oauth_jwt.server.token_records import TokenRecord
 
-        token.token = TokenRecord(secrets.token_urlsafe(16), keys.signing_key().pk, int(time.time())).encode()
+        token.token = TokenRecord(secrets.token_urlsafe(16), signing_keys.signing_key().pk, int(time.time())).encode()
         token._raw_token = raw  # the checksum is the token's in both storage modes
     return token
 

@@ -1,6 +1,6 @@
 """Colour arithmetic for branded pages: CSS hex colours and WCAG 2 contrast.
 
-The branding stylesheet (``oauth_jwt.views.branding``) uses it to keep a project's
+The branding stylesheet (``oauth_jwt.server.views.branding``) uses it to keep a project's
 primary colour readable: text on it is white or near-black, whichever contrasts more,
 and links and the focus ring take the colour darkened just enough for the card.
 """

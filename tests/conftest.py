@@ -18,7 +18,7 @@ from jwcrypto import jwk as jc_jwk
 from jwcrypto import jwt as jc_jwt
 from oauth2_provider.models import get_application_model
 
-from oauth_jwt import keys
+from oauth_jwt.server import signing_keys
 
 from .guides import run
 
@@ -46,17 +46,17 @@ def wheel(tmp_path_factory) -> Path:
 def django_db_setup(django_db_setup, django_db_blocker):
     """One RS256 signing key for the whole session (key generation is slow)."""
     with django_db_blocker.unblock():
-        keys.ensure_active_key()
+        signing_keys.ensure_active_key()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Each test starts with empty caches and a key snapshot read from its own database."""
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
     for cache in caches.all():
         cache.clear()
     yield
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
 
 
 @pytest.fixture

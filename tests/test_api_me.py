@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauth_jwt import keys
+from oauth_jwt.server import signing_keys
 
 from .conftest import client_credentials_token, code_flow_token
 
@@ -27,14 +27,14 @@ def claims_of(token: str) -> dict:
 
 def raw_sign(header: dict, claims: dict, private_key=None, alg: str | None = None) -> str:
     """Sign any header, even one PyJWT would refuse to produce."""
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     signing_input = f"{b64(header)}.{b64(claims)}".encode()
     algorithm = jwt.algorithms.get_default_algorithms()[alg or key.algorithm]
     return f"{signing_input.decode()}.{b64(algorithm.sign(signing_input, private_key or key.key))}"
 
 
 def sign_with_hub_key(claims: dict, **header) -> str:
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     return jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid, **header})
 
 
@@ -89,7 +89,7 @@ def test_tampered_signature(client, api, service_client):
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE"])
 def test_alg_none(client, api, service_client, alg):
     token = client_credentials_token(client, service_client)["access_token"]
-    header = {"alg": alg, "typ": "at+jwt", "kid": keys.signing_key().kid}
+    header = {"alg": alg, "typ": "at+jwt", "kid": signing_keys.signing_key().kid}
     body = token.split(".")[1]
     assert_invalid_token(api(f"{b64(header)}.{body}."))
     assert_invalid_token(api(f"{b64(header)}.{body}"))
@@ -97,14 +97,14 @@ def test_alg_none(client, api, service_client, alg):
 
 def test_hmac_signed_with_the_public_key(client, api, service_client):
     token = client_credentials_token(client, service_client)["access_token"]
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     pem = key.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     header = b64({"alg": "HS256", "typ": "at+jwt", "kid": key.kid})
     signing_input = f"{header}.{token.split('.')[1]}".encode()
     import hashlib
     import hmac
 
-    for secret in (pem, pem.strip(), json.dumps(keys.jwks()["keys"][0]).encode()):
+    for secret in (pem, pem.strip(), json.dumps(signing_keys.jwks()["keys"][0]).encode()):
         mac = b64(hmac.new(secret, signing_input, hashlib.sha256).digest())
         assert_invalid_token(api(f"{signing_input.decode()}.{mac}"))
 
@@ -112,7 +112,7 @@ def test_hmac_signed_with_the_public_key(client, api, service_client):
 @pytest.mark.parametrize("kid", ["unknown-kid", "../../etc/passwd", "' OR 1=1 --", "x" * 500, 42, None, ""])
 def test_unknown_or_odd_kid(client, api, service_client, kid):
     claims = claims_of(client_credentials_token(client, service_client)["access_token"])
-    header = {"alg": keys.signing_key().algorithm, "typ": "at+jwt"}
+    header = {"alg": signing_keys.signing_key().algorithm, "typ": "at+jwt"}
     if kid is not None:
         header["kid"] = kid
     assert_invalid_token(api(raw_sign(header, claims)))
@@ -125,7 +125,10 @@ def test_token_naming_its_own_key(client, api, service_client, member):
     public = jwt.algorithms.RSAAlgorithm.to_jwk(attacker.public_key(), as_dict=True)
     value = public if member == "jwk" else "http://127.0.0.1:9/keys.json"
     forged = jwt.encode(
-        claims, attacker, algorithm="RS256", headers={"typ": "at+jwt", "kid": keys.signing_key().kid, member: value}
+        claims,
+        attacker,
+        algorithm="RS256",
+        headers={"typ": "at+jwt", "kid": signing_keys.signing_key().kid, member: value},
     )
     assert_invalid_token(api(forged))
     # ...and even signed by the hub's own key, the header is refused.
@@ -144,7 +147,7 @@ def test_expired_token(client, api, service_client):
 @pytest.mark.parametrize("typ", ["JWT", "jwt", "at+jwt2", "", None])
 def test_other_typ(client, api, service_client, typ):
     claims = claims_of(client_credentials_token(client, service_client)["access_token"])
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     header = {"alg": key.algorithm, "kid": key.kid}
     if typ is not None:
         header["typ"] = typ
@@ -153,7 +156,7 @@ def test_other_typ(client, api, service_client, typ):
 
 def test_typ_is_compared_case_insensitively(client, api, service_client):
     claims = claims_of(client_credentials_token(client, service_client)["access_token"])
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     for typ in ("at+JWT", "application/at+jwt"):
         assert api(raw_sign({"alg": key.algorithm, "kid": key.kid, "typ": typ}, claims)).status_code == 200
 
@@ -208,7 +211,7 @@ def test_request_auth_quacks_like_dots_access_token(client, service_client):
     from rest_framework.test import APIRequestFactory
     from rest_framework.views import APIView
 
-    from oauth_jwt.contrib.rest_framework import JWTAuthentication
+    from oauth_jwt.resource.rest_framework import JWTAuthentication
 
     class Needs(APIView):
         authentication_classes = [JWTAuthentication]

@@ -75,7 +75,7 @@ def test_e010_revocation_mode(settings):
     [
         ({"ACCESS_TOKEN_GENERATOR": None}, oj_ids.E002_ACCESS_GENERATOR),
         ({"REFRESH_TOKEN_GENERATOR": None}, oj_ids.E003_REFRESH_GENERATOR),
-        ({"REFRESH_TOKEN_GENERATOR": "oauth_jwt.tokens.generate_access_token"}, oj_ids.E003_REFRESH_GENERATOR),
+        ({"REFRESH_TOKEN_GENERATOR": "oauth_jwt.server.tokens.generate_access_token"}, oj_ids.E003_REFRESH_GENERATOR),
         ({"OAUTH2_VALIDATOR_CLASS": "oauth2_provider.oauth2_validators.OAuth2Validator"}, oj_ids.E004_VALIDATOR),
         ({"OIDC_ISS_ENDPOINT": "http://127.0.0.1:8000/"}, oj_ids.E005_ISSUER_MISMATCH),
         ({"ROTATE_REFRESH_TOKEN": False}, oj_ids.E011_ROTATION),

@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import override_settings
 from oauth2_provider.models import get_application_model
 
-from oauth_jwt.hashers import ALGORITHM, HASHER_PATH
+from oauth_jwt.server.hashers import ALGORITHM, HASHER_PATH
 
 from .conftest import Client, basic_auth, client_credentials_token, token_request
 

@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import Client as HttpClient
 
-from oauth_jwt.forms import MAX_AGE
 from oauth_jwt.models import ClientProfile, Consent
+from oauth_jwt.server.forms import MAX_AGE
 from tests.conftest import REDIRECT_URI, authorize, make_client, pkce_pair, redirect_params
 
 pytestmark = pytest.mark.django_db

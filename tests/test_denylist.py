@@ -7,9 +7,10 @@ import pytest
 from django.core.cache import caches
 from django.core.management import CommandError, call_command
 
-from oauth_jwt import denylist, keys, revocation
-from oauth_jwt.denylist import Answer, Cause
 from oauth_jwt.models import RevokedToken
+from oauth_jwt.resource import denylist
+from oauth_jwt.resource.denylist import Answer, Cause
+from oauth_jwt.server import revocation, signing_keys
 
 from .conftest import basic_auth, client_credentials_token, form_post
 
@@ -51,7 +52,7 @@ def test_the_hub_seeds_an_empty_cache_from_its_database(client, service_client):
     assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
     (row,) = RevokedToken.objects.all()
     caches["default"].clear()
-    assert revocation.is_revoked(row.jti, keys.signing_key().kid) is True
+    assert revocation.is_revoked(row.jti, signing_keys.signing_key().kid) is True
     assert revocation.is_seeded()
     assert denylist.lookup(row.jti, "other").answer is Answer.REVOKED
 
@@ -62,8 +63,8 @@ def test_the_hub_answers_from_its_database_while_the_cache_is_unreachable(client
     (row,) = RevokedToken.objects.all()
     settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
-    assert revocation.is_revoked(row.jti, keys.signing_key().kid) is True
-    assert revocation.is_revoked("another-jti", keys.signing_key().kid) is False
+    assert revocation.is_revoked(row.jti, signing_keys.signing_key().kid) is True
+    assert revocation.is_revoked("another-jti", signing_keys.signing_key().kid) is False
 
 
 def test_seeddenylist_seeds_once(db, capsys):

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt import audience, records
 from oauth_jwt.models import ClientProfile, SigningKey
+from oauth_jwt.server import audience, token_records
 
 from .conftest import (
     basic_auth,
@@ -131,7 +131,7 @@ def test_dot_keeps_its_row_with_the_jwt_record_in_it(client, service_client):
     row = get_access_token_model().objects.get()
     # RFC 9700 token storage: no token at rest, only its checksum and its record.
     assert row.token_checksum == hashlib.sha256(body["access_token"].encode()).hexdigest()
-    record = records.of(row)
+    record = token_records.of(row)
     assert record.jti == claims["jti"] and record.auth_time is None
     assert SigningKey.objects.get(pk=record.key_pk).kid == header["kid"]
     assert row.token == f"{claims['jti']} {record.key_pk:010d}"  # the JWT is not kept at rest

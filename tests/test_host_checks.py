@@ -48,12 +48,12 @@ def test_authhub_passes_and_the_checks_are_registered():
 
 def test_e050_the_client_secret_hasher_must_be_listed(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    assert_error(ids_.E050_HASHER_MISSING, '"oauth_jwt.hashers.ClientSecretHasher"]')
+    assert_error(ids_.E050_HASHER_MISSING, '"oauth_jwt.server.hashers.ClientSecretHasher"]')
 
 
 def test_e051_the_client_secret_hasher_is_never_first(settings):
     settings.PASSWORD_HASHERS = [
-        "oauth_jwt.hashers.ClientSecretHasher",
+        "oauth_jwt.server.hashers.ClientSecretHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
     assert ids_.E051_HASHER_FIRST in ids(host_checks.check_hub_project())
@@ -82,12 +82,12 @@ def test_e053_the_sign_in_lockout_app(settings):
 
 def test_e054_the_lockout_page(settings):
     del settings.AXES_LOCKOUT_CALLABLE
-    assert_error(ids_.E054_LOCKOUT_PAGE, 'AXES_LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"')
+    assert_error(ids_.E054_LOCKOUT_PAGE, 'AXES_LOCKOUT_CALLABLE = "oauth_jwt.server.views.accounts.lockout"')
 
 
 def test_e055_the_csrf_failure_page(settings):
     settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
-    assert_error(ids_.E055_CSRF_PAGE, 'CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"')
+    assert_error(ids_.E055_CSRF_PAGE, 'CSRF_FAILURE_VIEW = "oauth_jwt.server.views.errors.csrf_failure"')
 
 
 def test_e056_the_device_verification_uri(provider):
@@ -108,7 +108,7 @@ def test_a_resource_server_needs_none_of_the_hub_settings(settings):
 
 
 def test_provider_settings_derive_the_device_uri_from_the_issuer():
-    from oauth_jwt.conf import provider_settings
+    from oauth_jwt.server.provider_settings import provider_settings
 
     values = provider_settings(OIDC_ISS_ENDPOINT="https://auth.example.com/")
     assert values["OAUTH_DEVICE_VERIFICATION_URI"] == "https://auth.example.com/o/device/"
@@ -123,7 +123,7 @@ def test_provider_settings_pass_dot_deploy_checks(provider):
     """DOT's E003 fired when provider_settings() allowed http with the scheme gate on."""
     from oauth2_provider.checks import validate_bcp_configuration
 
-    from oauth_jwt.conf import provider_settings
+    from oauth_jwt.server.provider_settings import provider_settings
 
     provider(**provider_settings(OIDC_ISS_ENDPOINT="https://auth.example.com"))
     messages = validate_bcp_configuration(None)

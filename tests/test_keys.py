@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from oauth_jwt import keys
 from oauth_jwt.models import SigningKey
+from oauth_jwt.server import signing_keys
 
 from .conftest import client_credentials_token, verify_independently
 
@@ -28,14 +28,14 @@ def test_rfc7638_thumbprint_example():
         "alg": "RS256",
         "kid": "2011-04-29",
     }
-    assert keys.thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    assert signing_keys.thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
 
 
 @pytest.mark.parametrize("algorithm", ["RS256", "PS256", "ES256", "EdDSA"])
 def test_every_algorithm_signs_tokens_that_verify(client, service_client, algorithm):
     from jwcrypto import jwk as jc_jwk
 
-    key = keys.rotate(algorithm)
+    key = signing_keys.rotate(algorithm)
     assert key.kid == jc_jwk.JWK(**{k: v for k, v in key.public_jwk.items()}).thumbprint()
     body = client_credentials_token(client, service_client)
     header, claims = verify_independently(client, body["access_token"])
@@ -45,7 +45,7 @@ def test_every_algorithm_signs_tokens_that_verify(client, service_client, algori
 
 
 def test_private_keys_are_encrypted_at_rest_and_never_published(client):
-    key = keys.ensure_active_key()
+    key = signing_keys.ensure_active_key()
     stored = SigningKey.objects.get(pk=key.pk).encrypted_private_key
     assert "PRIVATE KEY" not in stored
     assert stored.startswith("gAAAAA")  # a Fernet token
@@ -56,14 +56,14 @@ def test_private_keys_are_encrypted_at_rest_and_never_published(client):
 
 
 def test_encryption_key_comes_from_settings():
-    key = keys.ensure_active_key()
+    key = signing_keys.ensure_active_key()
     stored = key.encrypted_private_key
     with override_settings(OAUTH_JWT={"KEY_ENCRYPTION_SECRET": "another secret entirely"}):
         from cryptography.fernet import InvalidToken
 
         with pytest.raises(InvalidToken):
-            keys._decrypt(stored)
-    assert keys._decrypt(stored) is not None
+            signing_keys._decrypt(stored)
+    assert signing_keys._decrypt(stored) is not None
 
 
 def test_rotatekeys_publishes_the_next_key_before_it_signs(client, service_client, clock):
@@ -81,7 +81,7 @@ def test_rotatekeys_publishes_the_next_key_before_it_signs(client, service_clien
     call_command("rotatekeys", stdout=out)  # a second call reports the same stage
     assert "is already staged" in out.getvalue() and SigningKey.objects.filter(state="next").count() == 1
 
-    clock.advance(keys.activation_delay().total_seconds() + 1)
+    clock.advance(signing_keys.activation_delay().total_seconds() + 1)
 
     new_token = client_credentials_token(client, service_client)["access_token"]
     new_kid = verify_independently(client, new_token)[0]["kid"]
@@ -116,17 +116,17 @@ def test_retired_key_leaves_the_jwks_once_its_tokens_expired(client):
 
     from django.utils import timezone
 
-    old = keys.ensure_active_key()
-    keys.rotate()
+    old = signing_keys.ensure_active_key()
+    signing_keys.rotate()
     SigningKey.objects.filter(pk=old.pk).update(publish_until=timezone.now() - timedelta(seconds=1))
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
     published = {k["kid"] for k in client.get("/.well-known/jwks.json").json()["keys"]}
     assert old.kid not in published
 
 
 def test_a_key_is_created_when_none_exists(client):
     SigningKey.objects.all().delete()
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
     jwks = client.get("/.well-known/jwks.json").json()
     assert len(jwks["keys"]) == 1
     assert SigningKey.objects.get().state == "active"
@@ -135,7 +135,7 @@ def test_a_key_is_created_when_none_exists(client):
 def test_one_active_key_at_a_time():
     from django.db import IntegrityError, transaction
 
-    key = keys.ensure_active_key()
+    key = signing_keys.ensure_active_key()
     with pytest.raises(IntegrityError), transaction.atomic():
         SigningKey.objects.create(
             kid="other", algorithm="RS256", state="active", public_jwk={}, encrypted_private_key="x"
@@ -154,14 +154,14 @@ def test_deleting_a_client_forgets_its_consents_and_profile(user, web_client):
 
 
 def test_signing_keys_survive_a_secret_key_rotation_with_fallbacks(settings):
-    key = keys.ensure_active_key()
+    key = signing_keys.ensure_active_key()
     stored = SigningKey.objects.get(pk=key.pk).encrypted_private_key
     old_secret = settings.SECRET_KEY
     settings.SECRET_KEY = "a brand new secret key that is long enough to pass the checks"
     settings.SECRET_KEY_FALLBACKS = [old_secret]
-    assert keys._decrypt(stored) is not None
+    assert signing_keys._decrypt(stored) is not None
     settings.SECRET_KEY_FALLBACKS = []
     from cryptography.fernet import InvalidToken
 
     with pytest.raises(InvalidToken):
-        keys._decrypt(stored)
+        signing_keys._decrypt(stored)

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import records
+from oauth_jwt.server import token_records
 
 BEFORE = [("oauth_jwt", "0003_redeemedcode_client_resources")]
 AFTER = [("oauth_jwt", "0004_token_records_in_dot_rows")]
@@ -53,8 +53,10 @@ def test_live_records_move_into_dot_rows_and_revoked_ones_stay(at_0003):
     apps = migrate(AFTER)
 
     tokens = dict(apps.get_model("oauth2_provider", "AccessToken").objects.values_list("token_checksum", "token"))
-    assert records.decode(tokens["a" * 64]) == records.TokenRecord("live-client", key.pk)
-    assert records.decode(tokens["b" * 64]) == records.TokenRecord("live-person", key.pk, int(now.timestamp()))
+    assert token_records.decode(tokens["a" * 64]) == token_records.TokenRecord("live-client", key.pk)
+    assert token_records.decode(tokens["b" * 64]) == token_records.TokenRecord(
+        "live-person", key.pk, int(now.timestamp())
+    )
     revoked = apps.get_model("oauth_jwt", "RevokedToken").objects.get()
     assert (revoked.jti, revoked.token_checksum, revoked.kid) == ("revoked", "c" * 64, "k1")
 
@@ -66,7 +68,7 @@ WITH_INDEXES = [("oauth_jwt", "0006_token_record_indexes")]
 def record_indexes(table: str) -> set[str]:
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return {name for name in constraints if name in (records.JTI_INDEX, records.KEY_INDEX)}
+    return {name for name in constraints if name in (token_records.JTI_INDEX, token_records.KEY_INDEX)}
 
 
 @pytest.fixture
@@ -81,19 +83,19 @@ def test_0006_indexes_the_records_and_gives_them_the_fixed_width_key(before_inde
     table = AccessToken._meta.db_table
     assert record_indexes(table) == set()
     later = timezone.now() + timedelta(minutes=10)
-    jti = "A" * records.JTI_LENGTH
+    jti = "A" * token_records.JTI_LENGTH
     AccessToken.objects.create(token=f"{jti} 7 1700000000", expires=later, scope="read")
     AccessToken.objects.create(token="an-opaque-dot-token", expires=later, scope="read")
 
     apps = migrate(WITH_INDEXES)
 
-    assert record_indexes(table) == {records.JTI_INDEX, records.KEY_INDEX}
+    assert record_indexes(table) == {token_records.JTI_INDEX, token_records.KEY_INDEX}
     record = f"{jti} 0000000007 1700000000"
     tokens = set(apps.get_model("oauth2_provider", "AccessToken").objects.values_list("token", flat=True))
     assert tokens == {record, "an-opaque-dot-token"}
     live = get_access_token_model().objects.all()
-    assert [row.token for row in records.signed_by(live, 7)] == [record]
-    assert [row.token for row in records.with_jti(live, jti)] == [record]
+    assert [row.token for row in token_records.signed_by(live, 7)] == [record]
+    assert [row.token for row in token_records.with_jti(live, jti)] == [record]
 
     migrate(WITHOUT_INDEXES)
     assert record_indexes(table) == set()

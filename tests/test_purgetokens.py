@@ -8,7 +8,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from oauth_jwt.models import RevokedToken
-from oauth_jwt.replay import checksum
+from oauth_jwt.server.replay import checksum
 
 from .conftest import basic_auth, client_credentials_token
 

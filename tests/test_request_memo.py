@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oauth_jwt import policy
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.server import client_policy
 
 from .conftest import client_credentials_token
 
@@ -23,10 +23,10 @@ def test_a_token_request_reads_the_profile_once(client, service_client):
 
 def test_outside_a_request_every_call_sees_the_latest_row(service_client):
     profile = ClientProfile.objects.create(client_id=service_client.client_id, allowed_scopes=["read"])
-    assert policy.allowed_scopes(service_client.client_id) == frozenset({"read"})
+    assert client_policy.allowed_scopes(service_client.client_id) == frozenset({"read"})
     profile.allowed_scopes = ["read", "write"]
     profile.save()
-    assert policy.allowed_scopes(service_client.client_id) == frozenset({"read", "write"})
+    assert client_policy.allowed_scopes(service_client.client_id) == frozenset({"read", "write"})
 
 
 def test_each_request_sees_the_latest_row(client, service_client):

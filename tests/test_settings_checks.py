@@ -138,7 +138,7 @@ def test_an_import_string_that_does_not_import_names_the_setting(settings):
 
 
 def test_an_import_string_that_imports_passes(settings):
-    use(settings, CLAIMS_HOOK="oauth_jwt.claims.audience")
+    use(settings, CLAIMS_HOOK="oauth_jwt.server.claims.audience")
     assert check_settings() == []
 
 

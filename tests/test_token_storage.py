@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import records
+from oauth_jwt.server import token_records
 
 from .conftest import (
     basic_auth,
@@ -39,7 +39,7 @@ def test_the_row_is_found_by_the_jwt_and_carries_its_record(client, service_clie
     token = client_credentials_token(client, service_client)["access_token"]
     _, claims = verify_independently(client, token)
     row = AccessToken.objects.get(token_checksum=checksum(token))
-    assert records.of(row).jti == claims["jti"]
+    assert token_records.of(row).jti == claims["jti"]
 
 
 def test_revocation_really_revokes(client, service_client, api, storage):
@@ -74,19 +74,19 @@ def test_the_record_is_written_by_the_insert_alone(client, service_client, stora
         client_credentials_token(client, service_client)
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
     assert statements.count("INSERT") == 1 and "UPDATE" not in statements, statements
-    assert all(records.of(row) is not None for row in AccessToken.objects.all())
+    assert all(token_records.of(row) is not None for row in AccessToken.objects.all())
 
 
 def test_a_row_saved_again_keeps_its_checksum_and_record_in_one_update(client, service_client, api, storage):
     token = client_credentials_token(client, service_client)["access_token"]
     row = AccessToken.objects.get()
-    record = records.of(row)
+    record = token_records.of(row)
     row.scope = "read write"
     with CaptureQueriesContext(connection) as queries:
         row.save()
     assert [q["sql"].split()[0].upper() for q in queries.captured_queries] == ["UPDATE"]
     row = AccessToken.objects.get()
-    assert records.of(row) == record and row.token_checksum == checksum(token)
+    assert token_records.of(row) == record and row.token_checksum == checksum(token)
     assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
     assert api(token).status_code == 401
 
@@ -109,11 +109,11 @@ def test_record_lookups_read_an_index(client, service_client, lookup):
     migration 0006, not by scanning the token column."""
     client_credentials_token(client, service_client)
     row = AccessToken.objects.get()
-    record = records.of(row)
+    record = token_records.of(row)
     if lookup == "jti":
-        found, index = records.with_jti(AccessToken.objects.all(), record.jti), records.JTI_INDEX
+        found, index = token_records.with_jti(AccessToken.objects.all(), record.jti), token_records.JTI_INDEX
     else:
-        found, index = records.signed_by(AccessToken.objects.all(), record.key_pk), records.KEY_INDEX
+        found, index = token_records.signed_by(AccessToken.objects.all(), record.key_pk), token_records.KEY_INDEX
     assert list(found) == [row]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

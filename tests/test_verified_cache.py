@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from oauth_jwt import keys, revocation, verified_cache
+from oauth_jwt.resource import verified_cache
+from oauth_jwt.server import revocation, signing_keys
 
 from .conftest import basic_auth, client_credentials_token
 
@@ -54,7 +55,7 @@ def test_revocation_is_checked_on_every_request(client, api, service_client):
 def test_revoking_the_key_empties_the_cache(client, api, service_client, verifications):
     token = client_credentials_token(client, service_client)["access_token"]
     assert api(token).status_code == 200
-    keys.revoke(keys.ensure_active_key())
+    signing_keys.revoke(signing_keys.ensure_active_key())
     assert api(token).status_code == 401
 
 
@@ -62,13 +63,13 @@ def test_a_key_revoked_by_another_process_is_refused_through_the_denylist(client
     token = client_credentials_token(client, service_client)["access_token"]
     assert api(token).status_code == 200
     # Another process revoked the key: this process only sees the kid denylist entry.
-    revocation.deny_key(keys.signing_key().kid)
+    revocation.deny_key(signing_keys.signing_key().kid)
     assert api(token).status_code == 401
 
 
 def test_an_expired_token_leaves_the_cache(client, api, monkeypatch):
     now = int(time.time())
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     import jwt
 
     claims = {

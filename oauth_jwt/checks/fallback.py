@@ -17,7 +17,7 @@ from .ids import W080_FALLBACK_UNUSED, W081_OPAQUE_REFUSED
 def check_live_opaque_tokens(app_configs=None, databases=None, **kwargs):
     if not databases or not registry.is_server() or jwt_settings.is_remote:
         return []
-    from ..opaque import live_count
+    from ..server.opaque import live_count
 
     try:
         live = live_count()

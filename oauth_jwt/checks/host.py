@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import get_hashers
 from django.core import checks
 
 from ..conf import MAX_BODY_BYTES
-from ..hashers import ALGORITHM, HASHER_PATH
+from ..server.hashers import ALGORITHM, HASHER_PATH
 from . import registry
 from .ids import (
     E050_HASHER_MISSING,
@@ -29,8 +29,8 @@ from .ids import (
     W051_LOCKOUT_FOREVER,
 )
 
-LOCKOUT_CALLABLE = "oauth_jwt.views.accounts.lockout"
-CSRF_FAILURE_VIEW = "oauth_jwt.views.errors.csrf_failure"
+LOCKOUT_CALLABLE = "oauth_jwt.server.views.accounts.lockout"
+CSRF_FAILURE_VIEW = "oauth_jwt.server.views.errors.csrf_failure"
 AXES_BACKENDS = ("axes.backends.AxesStandaloneBackend", "axes.backends.AxesBackend")
 AXES_MIDDLEWARE = "axes.middleware.AxesMiddleware"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -117,7 +117,7 @@ def _lockout_errors() -> list[checks.Error]:
                 E053_LOCKOUT,
             )
         )
-    if getattr(settings, "AXES_LOCKOUT_CALLABLE", None) != LOCKOUT_CALLABLE:
+    if not registry.names(getattr(settings, "AXES_LOCKOUT_CALLABLE", None), LOCKOUT_CALLABLE):
         errors.append(
             _error(
                 "AXES_LOCKOUT_CALLABLE is not oauth_jwt's lockout page (429, the same words whether or not "
@@ -130,7 +130,7 @@ def _lockout_errors() -> list[checks.Error]:
 
 
 def _page_errors() -> list[checks.Error]:
-    if getattr(settings, "CSRF_FAILURE_VIEW", "") == CSRF_FAILURE_VIEW:
+    if registry.names(getattr(settings, "CSRF_FAILURE_VIEW", ""), CSRF_FAILURE_VIEW):
         return []
     return [
         _error(

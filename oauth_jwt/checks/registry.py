@@ -16,6 +16,7 @@ from django.core.cache import InvalidCacheBackendError, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from ..conf import SETTINGS, problem
 from .ids import E113_CHECK_FAILED
@@ -52,6 +53,19 @@ def register(*tags: str, deploy: bool = False):
 
 def is_server() -> bool:
     return apps.is_installed("oauth2_provider")
+
+
+def names(value: object, path: str) -> bool:
+    """Whether a setting's ``value`` is ``path`` or another dotted path to the same object
+    (an old path kept as a re-export, such as ``oauth_jwt.tokens``)."""
+    if value == path:
+        return True
+    if not isinstance(value, str) or "." not in value:
+        return False
+    try:
+        return import_string(value) is import_string(path)
+    except ImportError:
+        return False
 
 
 def valid_url(value: str) -> bool:

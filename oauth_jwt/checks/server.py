@@ -1,4 +1,4 @@
-"""The hub: DOT must be wired to oauth_jwt (see ``conf.provider_settings``)."""
+"""The hub: DOT must be wired to oauth_jwt (see ``server.provider_settings``)."""
 
 from __future__ import annotations
 
@@ -18,31 +18,31 @@ from .ids import (
     E070_HS256_CLIENTS,
 )
 
-OWN_GENERATOR = "oauth_jwt.tokens.generate_access_token"
+OWN_GENERATOR = "oauth_jwt.server.tokens.generate_access_token"
 
 
 @registry.register(checks.Tags.compatibility)
 def check_server(app_configs=None, **kwargs):
-    """On an authorization server, DOT must be wired to oauth_jwt (see conf.provider_settings)."""
+    """On an authorization server, DOT must be wired to oauth_jwt (see server.provider_settings)."""
     if not registry.is_server():
         return []
     from oauth2_provider.settings import oauth2_settings
 
-    from ..validators import JWTOAuth2Validator
+    from ..server.validator import JWTOAuth2Validator
 
     user = oauth2_settings.user_settings or {}
     errors = []
-    if user.get("ACCESS_TOKEN_GENERATOR") != OWN_GENERATOR:
+    if not registry.names(user.get("ACCESS_TOKEN_GENERATOR"), OWN_GENERATOR):
         errors.append(
             checks.Error(
                 "DOT does not issue oauth_jwt's RFC 9068 access tokens.",
                 hint=f"Set OAUTH2_PROVIDER['ACCESS_TOKEN_GENERATOR'] = {OWN_GENERATOR!r} "
-                "(oauth_jwt.conf.provider_settings() does).",
+                "(oauth_jwt.server.provider_settings() does).",
                 id=E002_ACCESS_GENERATOR,
             )
         )
     refresh = user.get("REFRESH_TOKEN_GENERATOR")
-    if not refresh or refresh == OWN_GENERATOR:
+    if not refresh or registry.names(refresh, OWN_GENERATOR):
         errors.append(
             checks.Error(
                 "Refresh tokens would be JWTs: DOT falls back to the access-token generator.",
@@ -60,7 +60,7 @@ def check_server(app_configs=None, **kwargs):
         errors.append(
             checks.Error(
                 "OAUTH2_PROVIDER['OAUTH2_VALIDATOR_CLASS'] must be oauth_jwt's validator or a subclass.",
-                hint="Set it to 'oauth_jwt.validators.JWTOAuth2Validator'.",
+                hint="Set it to 'oauth_jwt.server.validator.JWTOAuth2Validator'.",
                 id=E004_VALIDATOR,
             )
         )
@@ -98,7 +98,7 @@ def check_server(app_configs=None, **kwargs):
 def _check_device_grant(oauth2_settings) -> list[checks.CheckMessage]:
     """Where the device grant is served, its codes are found by ``oauth_jwt.device``:
     DOT's own hook answers an unknown code with a 500 and binds nothing."""
-    from ..device import DEVICE_CODE_GRANT, load_device_grant
+    from ..server.device import DEVICE_CODE_GRANT, load_device_grant
 
     if DEVICE_CODE_GRANT not in oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED:
         return []
@@ -108,7 +108,7 @@ def _check_device_grant(oauth2_settings) -> list[checks.CheckMessage]:
         checks.Error(
             "OAUTH2_PROVIDER['OAUTH_PRE_TOKEN_VALIDATION'] does not load device codes through oauth_jwt: "
             "device codes would not be bound to their client nor redeemed only once.",
-            hint="Include oauth_jwt.device.load_device_grant in it (oauth_jwt.conf.provider_settings() does).",
+            hint="Include oauth_jwt.server.device.load_device_grant in it (oauth_jwt.server.provider_settings() does).",
             id=E040_DEVICE_CODE_LOADER,
         )
     ]

@@ -45,7 +45,7 @@ def _oauth_figures(user, now) -> dict[str, Any]:
             AccessToken.objects.filter(created__gte=day_ago).count()
             + RevokedToken.objects.filter(issued_at__gte=day_ago).count()
         )
-        from ..opaque import live_count
+        from ..server.opaque import live_count
 
         data["opaque_tokens"] = live_count()
     return data

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from oauth_jwt.admin import secrets
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.server.admin import secrets
 from tests.admin.test_clients import ADD, client_form
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def debug_browser(staff_user, settings, monkeypatch):
 
 def test_without_the_hasher_creating_a_client_names_the_line_to_add(admin_client, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with pytest.raises(ImproperlyConfigured, match=r"oauth_jwt\.hashers\.ClientSecretHasher"):
+    with pytest.raises(ImproperlyConfigured, match=r"oauth_jwt\.server\.hashers\.ClientSecretHasher"):
         admin_client.post(ADD, client_form())
 
 

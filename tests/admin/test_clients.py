@@ -13,8 +13,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.server import signing_keys
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import (
     REDIRECT_URI,
@@ -225,7 +225,7 @@ def test_clients_without_a_lifetime_get_the_default(client, service_client):
 
 def test_retired_keys_stay_published_for_the_longest_client_lifetime(db):
     ClientProfile.objects.create(client_id="slow", access_token_lifetime=7200)
-    assert keys.max_token_lifetime() >= timedelta(seconds=7200)
+    assert signing_keys.max_token_lifetime() >= timedelta(seconds=7200)
     make_client(Application.GRANT_CLIENT_CREDENTIALS, client_id="other")
 
 

@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import keys, records
 from oauth_jwt.conf import jwt_settings
 from oauth_jwt.models import RevokedToken
+from oauth_jwt.server import signing_keys, token_records
 from tests.admin.conftest import assert_not_logged
 from tests.conftest import client_credentials_token
 
@@ -55,7 +55,7 @@ def test_a_good_token_passes_every_check(admin_client, token, service_client, ca
     for label in ("shape and header", "key", "signature and claims", "iss", "aud", "exp", "jti", "revocation"):
         assert label in checks(report)
     assert "Valid: the hub accepts this token." in html
-    assert records.of(AccessToken.objects.get()).jti in report["claims"]
+    assert token_records.of(AccessToken.objects.get()).jti in report["claims"]
     assert report["status"] == "active" and f"issued to {service_client.client_id}, active" in html
     assert_not_logged(caplog, token)
 
@@ -70,7 +70,7 @@ def test_a_forged_signature_is_refused_with_its_reason(admin_client, token):
 
 
 def test_an_expired_token_is_refused_as_expired(admin_client, service_client):
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     now = int(time.time())
     claims = {
         "iss": jwt_settings.ISSUER,
@@ -99,7 +99,7 @@ def test_the_status_comes_from_the_hub_s_records(admin_client, client, token, se
 
 
 def test_an_id_token_is_refused_as_not_an_access_token(admin_client):
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     other = jwt.encode({"sub": "x"}, key.key, algorithm=key.algorithm, headers={"typ": "JWT", "kid": key.kid})
     report, _ = inspect(admin_client, other)
     assert "typ must be at+jwt" in report["reason"]

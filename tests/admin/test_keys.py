@@ -9,8 +9,8 @@ import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import keys, records
 from oauth_jwt.models import RevokedToken, SigningKey
+from oauth_jwt.server import signing_keys, token_records
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import client_credentials_token
 
@@ -56,11 +56,11 @@ def test_rotate_stages_a_published_next_key_that_signs_later(admin_client, clien
     assert LogEntry.objects.filter(object_id=str(new.pk), action_flag=ADDITION).exists()
     assert [r.kid for r in caplog.records if getattr(r, "event", "") == "key.rotated"] == [new.kid]
 
-    clock.advance(keys.activation_delay().total_seconds() + 1)
+    clock.advance(signing_keys.activation_delay().total_seconds() + 1)
     assert client_credentials_token(client, service_client)
     old.refresh_from_db()
     assert active_key().pk == new.pk and old.state == SigningKey.State.RETIRED and old.publish_until is not None
-    assert records.of(get_access_token_model().objects.latest("pk")).key_pk == new.pk
+    assert token_records.of(get_access_token_model().objects.latest("pk")).key_pk == new.pk
     assert api(token).status_code == 200
 
 
@@ -134,10 +134,10 @@ def test_revoke_asks_first_then_tokens_it_signed_stop_validating(
 def test_revoking_a_key_leaves_the_tokens_other_keys_signed(admin_client, client, service_client, api):
     old = active_key()
     by_old = client_credentials_token(client, service_client)["access_token"]
-    keys.rotate()
+    signing_keys.rotate()
     by_new = client_credentials_token(client, service_client)["access_token"]
     confirm = action(admin_client, KEYS, "revoke", [old.pk])
     assert "1 live access token it signed is revoked with it." in confirm.content.decode()
     action(admin_client, KEYS, "revoke", [old.pk], post="yes")
     assert api(by_old).status_code == 401 and api(by_new).status_code == 200
-    assert [records.of(row).key_pk for row in get_access_token_model().objects.all()] == [active_key().pk]
+    assert [token_records.of(row).key_pk for row in get_access_token_model().objects.all()] == [active_key().pk]

@@ -15,8 +15,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_id_token_model, get_refresh_token_model
 
-from oauth_jwt import records
 from oauth_jwt.models import RevokedToken
+from oauth_jwt.server import token_records
 from tests.admin.conftest import action, assert_not_logged
 from tests.conftest import REDIRECT_URI, client_credentials_token, code_flow_token, pkce_pair, redirect_params, refresh
 
@@ -34,7 +34,7 @@ def listed(response) -> list:
 
 
 def jti_of(obj) -> str:
-    return obj.jti if isinstance(obj, RevokedToken) else records.of(obj).jti
+    return obj.jti if isinstance(obj, RevokedToken) else token_records.of(obj).jti
 
 
 def jtis(response) -> set[str]:

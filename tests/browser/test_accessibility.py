@@ -10,8 +10,8 @@ import pytest
 from django.test import Client as HttpClient
 from playwright.sync_api import expect
 
-from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.server import signing_keys
 from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.conftest import client_credentials_token, form_post
 
@@ -246,7 +246,7 @@ class TestAdmin:
             page.click("button[name=index]")
         expect(page.locator(".oauth-jwt-secret-value")).to_be_visible()
         axe(page)
-        key = keys.ensure_active_key()
+        key = signing_keys.ensure_active_key()
         page.goto("/admin/oauth_jwt/signingkey/")
         page.check(f"input[name=_selected_action][value='{key.pk}']")
         page.select_option("select[name=action]", "revoke")

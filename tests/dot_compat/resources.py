@@ -13,9 +13,9 @@ from oauthlib.openid import Server as OIDCServer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oauth_jwt.contrib.rest_framework import JWTAuthentication
-from oauth_jwt.decorators import accept_token, require_token
-from oauth_jwt.validators import JWTOAuth2Validator
+from oauth_jwt.resource.decorators import accept_token, require_token
+from oauth_jwt.resource.rest_framework import JWTAuthentication
+from oauth_jwt.server.validator import JWTOAuth2Validator
 
 
 def describe(token, user) -> dict:

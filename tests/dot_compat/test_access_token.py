@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt.bearer import TokenAuth
 from oauth_jwt.models import RevokedToken
+from oauth_jwt.resource.authentication import TokenAuth
 
 from ..conftest import bearer, client_credentials_token
 
@@ -24,7 +24,7 @@ DESCRIBED = {
 
 @pytest.fixture
 def own_middleware(settings):
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.middleware.BearerTokenMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.resource.middleware.BearerTokenMiddleware"]
 
 
 @pytest.mark.parametrize("path", ["/dot/drf", "/dot/ninja/me", "/own/drf", "/own/decorated"])

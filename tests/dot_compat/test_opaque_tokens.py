@@ -53,7 +53,7 @@ def test_every_resource_class_accepts_it(client, opaque, web_client, path):
 def middlewares(settings):
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
-        "oauth_jwt.middleware.BearerTokenMiddleware",
+        "oauth_jwt.resource.middleware.BearerTokenMiddleware",
         "oauth2_provider.middleware.OAuth2TokenMiddleware",
     ]
     settings.AUTHENTICATION_BACKENDS = ["oauth2_provider.backends.OAuth2Backend", *settings.AUTHENTICATION_BACKENDS]

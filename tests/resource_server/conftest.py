@@ -19,7 +19,8 @@ import requests
 from django.core.cache import caches
 from oauth2_provider.settings import oauth2_settings
 
-from oauth_jwt import jwks, revocation
+from oauth_jwt.resource import remote_keys
+from oauth_jwt.server import revocation
 
 REPO = Path(__file__).resolve().parents[2]
 _redis_url = os.environ.get("RS_TEST_REDIS_URL", "")
@@ -98,7 +99,7 @@ def hub(live_server, settings):
     point_hub_at(settings, live_server.url)
     yield live_server
     caches["denylist"].clear()
-    jwks.reset()
+    remote_keys.reset()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
-from oauth_jwt.contrib.rest_framework import HasScope, JWTAuthentication, TokenHasScope
+from oauth_jwt.resource.rest_framework import HasScope, JWTAuthentication, TokenHasScope
 
 from ..conftest import bearer, client_credentials_token
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from oauth_jwt.conf import provider_settings
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.server.provider_settings import provider_settings
 
 from .. import guides
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs
 import pytest
 from django.core.cache import caches
 
-from oauth_jwt import introspection_client
 from oauth_jwt.exceptions import TemporarilyUnavailable
+from oauth_jwt.resource import introspection_client
 
 TOKEN = "header.payload.signature"
 
@@ -117,7 +117,7 @@ def test_each_refusal_by_the_hub_has_its_own_logged_cause(endpoint, caplog, stat
     endpoint.status = status
     with pytest.raises(TemporarilyUnavailable):
         introspection_client.is_active(TOKEN, auth())
-    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.introspection_client"]
+    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.resource.introspection_client"]
     assert record.event == event and hint in record.getMessage()
     assert TOKEN not in record.getMessage()
 

@@ -13,9 +13,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
-from oauth_jwt import jwks, signatures
-from oauth_jwt.bearer import authenticate_token
 from oauth_jwt.exceptions import InvalidToken, TemporarilyUnavailable
+from oauth_jwt.resource import remote_keys, signatures
+from oauth_jwt.resource.authentication import authenticate_token
 
 ISSUER = "https://hub.example.test"
 AUDIENCE = "https://reports.example.test/api/"
@@ -78,10 +78,10 @@ def fake_hub(settings):
         "JWKS_REFRESH_INTERVAL_SECONDS": 0.5,
         "REVOCATION_CHECK": "none",
     }
-    jwks.reset()
+    remote_keys.reset()
     yield hub
     hub.stop()
-    jwks.reset()
+    remote_keys.reset()
 
 
 def sign(private, public, **claims) -> str:
@@ -103,7 +103,7 @@ def sign(private, public, **claims) -> str:
 
 def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
     private, public = fake_hub.new_key()
-    key = jwks.remote_key(public["kid"])
+    key = remote_keys.remote_key(public["kid"])
     assert (key.kid, key.algorithm) == (public["kid"], "ES256")
     _, auth = authenticate_token(sign(private, public))
     assert auth.sub == "42"
@@ -112,7 +112,7 @@ def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
 def test_jwks_url_skips_discovery(fake_hub, settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "METADATA_URL": "", "JWKS_URL": fake_hub.url + "/jwks"}
     _, public = fake_hub.new_key()
-    assert jwks.remote_key(public["kid"]) is not None
+    assert remote_keys.remote_key(public["kid"]) is not None
     assert "/.well-known/oauth-authorization-server" not in fake_hub.hits
 
 
@@ -120,9 +120,9 @@ def test_metadata_naming_another_issuer_is_not_trusted(fake_hub, caplog):
     fake_hub.issuer = "https://evil.example.test"
     _, public = fake_hub.new_key()
     with pytest.raises(TemporarilyUnavailable, match="metadata"):
-        jwks.remote_key(public["kid"])
+        remote_keys.remote_key(public["kid"])
     assert "/jwks" not in fake_hub.hits
-    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.jwks"]
+    (record,) = [r for r in caplog.records if r.name == "oauth_jwt.resource.remote_keys"]
     assert record.event == "jwks.discovery_failed" and "another issuer" in record.getMessage()
 
 
@@ -130,24 +130,24 @@ def test_the_jwk_set_is_kept_for_its_max_age(fake_hub):
     fake_hub.cache_control = "public, max-age=1"
     _, public = fake_hub.new_key()
     for _ in range(5):
-        assert jwks.remote_key(public["kid"]) is not None
+        assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 1
     time.sleep(1.1)
-    assert jwks.remote_key(public["kid"]) is not None
+    assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 2
 
 
 def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub):
     _, public = fake_hub.new_key()
-    assert jwks.remote_key(public["kid"]) is not None
+    assert remote_keys.remote_key(public["kid"]) is not None
     time.sleep(0.6)
     for _ in range(20):
-        assert jwks.remote_key("no-such-kid") is None
+        assert remote_keys.remote_key("no-such-kid") is None
     assert fake_hub.hits["/jwks"] == 2
     _, rotated = fake_hub.new_key()
-    assert jwks.remote_key(rotated["kid"]) is None  # still within the interval
+    assert remote_keys.remote_key(rotated["kid"]) is None  # still within the interval
     time.sleep(0.6)
-    assert jwks.remote_key(rotated["kid"]) is not None
+    assert remote_keys.remote_key(rotated["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 3
 
 
@@ -156,9 +156,9 @@ def test_keys_without_a_supported_alg_or_with_private_members_are_ignored(fake_h
     _, weak = fake_hub.new_key(alg="HS256")
     _, private = fake_hub.new_key(d="c2VjcmV0")
     _, good = fake_hub.new_key()
-    assert jwks.remote_key(good["kid"]) is not None
+    assert remote_keys.remote_key(good["kid"]) is not None
     for public in (no_alg, weak, private):
-        assert jwks.remote_key(public["kid"]) is None
+        assert remote_keys.remote_key(public["kid"]) is None
 
 
 def test_the_algorithm_is_pinned_to_the_key(fake_hub):
@@ -191,7 +191,7 @@ def test_an_oversized_jwk_set_is_refused(fake_hub):
     _, public = fake_hub.new_key()
     fake_hub.oversized = True
     with pytest.raises(TemporarilyUnavailable, match="keys"):
-        jwks.remote_key(public["kid"])
+        remote_keys.remote_key(public["kid"])
 
 
 def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
@@ -204,9 +204,9 @@ def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
     time.sleep(1.1)  # the cached set is stale and the hub is gone
     _, auth = authenticate_token(token)
     assert auth.jti
-    assert jwks.remote_key(public["kid"]) is not None
+    assert remote_keys.remote_key(public["kid"]) is not None
     time.sleep(0.6)
-    assert jwks.remote_key(unseen["kid"]) is None
+    assert remote_keys.remote_key(unseen["kid"]) is None
 
 
 def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(settings, caplog):
@@ -215,29 +215,31 @@ def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(settings, caplog):
         "ISSUER": ISSUER,
         "METADATA_URL": "http://127.0.0.1:9/.well-known/oauth-authorization-server",
     }
-    jwks.reset()
+    remote_keys.reset()
     try:
         with pytest.raises(TemporarilyUnavailable) as raised:
-            jwks.remote_key("any")
+            remote_keys.remote_key("any")
         assert raised.value.status_code == 503 and "unknown key" not in raised.value.description
-        assert [r.event for r in caplog.records if r.name == "oauth_jwt.jwks"] == ["jwks.discovery_failed"]
+        assert [r.event for r in caplog.records if r.name == "oauth_jwt.resource.remote_keys"] == [
+            "jwks.discovery_failed"
+        ]
     finally:
-        jwks.reset()
+        remote_keys.reset()
 
 
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
         ("public, max-age=60", 60.0),
-        ("max-age=0", jwks.MIN_LIFESPAN_SECONDS),
-        ("no-store", jwks.MIN_LIFESPAN_SECONDS),
-        ("max-age=999999999", jwks.MAX_LIFESPAN_SECONDS),
+        ("max-age=0", remote_keys.MIN_LIFESPAN_SECONDS),
+        ("no-store", remote_keys.MIN_LIFESPAN_SECONDS),
+        ("max-age=999999999", remote_keys.MAX_LIFESPAN_SECONDS),
     ],
 )
 def test_lifespan_from_cache_control(header, expected):
-    assert jwks.lifespan_from(header) == expected
+    assert remote_keys.lifespan_from(header) == expected
 
 
 def test_lifespan_without_cache_control_is_the_default(settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_MAX_AGE_SECONDS": 120}
-    assert jwks.lifespan_from("") == 120.0
+    assert remote_keys.lifespan_from("") == 120.0

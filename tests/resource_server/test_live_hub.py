@@ -10,8 +10,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
-from oauth_jwt import keys
 from oauth_jwt.models import ClientProfile, SigningKey
+from oauth_jwt.server import signing_keys
 
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
 from .conftest import RS_AUDIENCE, free_port, point_hub_at
@@ -201,7 +201,7 @@ def test_a_revoked_signing_key_is_refused_at_once_through_the_denylist(client, h
     rs = start_rs(hub.url, RS_REVOCATION_CHECK="denylist")
     token = rs_token(client, service_client)
     assert rs.get("/drf/claims", token).status_code == 200
-    keys.revoke(SigningKey.objects.get(kid=jwt.get_unverified_header(token)["kid"]))
+    signing_keys.revoke(SigningKey.objects.get(kid=jwt.get_unverified_header(token)["kid"]))
     assert rs.get("/drf/claims", token).status_code == 401  # before the RS refetches the JWK set
     replacement = rs_token(client, service_client)  # signed by the key that took over
     time.sleep(1.2)  # past the refetch interval

@@ -10,7 +10,7 @@ from ..conftest import bearer, client_credentials_token, code_flow_token
 @pytest.fixture(autouse=True)
 def plain_views(settings):
     settings.ROOT_URLCONF = "tests.resource_server.urls"
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.middleware.BearerTokenMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.resource.middleware.BearerTokenMiddleware"]
 
 
 def test_no_token_leaves_the_session_user_alone(client, user):
@@ -79,7 +79,7 @@ def test_require_token_views_are_csrf_exempt_for_bearer_calls(service_client, se
 
 
 def test_a_token_user_has_no_local_permissions():
-    from oauth_jwt.bearer import TokenUser
+    from oauth_jwt.resource.authentication import TokenUser
 
     user = TokenUser({"sub": "7", "username": "gus"})
     assert str(user) == "gus" and user.is_authenticated

@@ -13,10 +13,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.management import call_command
 
-from oauth_jwt import jwks
 from oauth_jwt.exceptions import InvalidToken
 from oauth_jwt.models import SigningKey
-from oauth_jwt.verify import verify_access_token
+from oauth_jwt.resource import remote_keys
+from oauth_jwt.resource.verify import verify_access_token
 
 from ..conftest import client_credentials_token
 from .conftest import RS_AUDIENCE
@@ -31,7 +31,7 @@ class ResourceServer:
 
     def __init__(self, hub_url: str) -> None:
         self.hub_url = hub_url
-        self.jwks = jwks.HubJWKClient(f"{hub_url}/.well-known/jwks.json")
+        self.jwks = remote_keys.HubJWKClient(f"{hub_url}/.well-known/jwks.json")
         self.refused = 0
 
     def resolve(self, kid: str):
@@ -39,7 +39,7 @@ class ResourceServer:
             found = self.jwks.get_signing_key(kid)
         except jwt.PyJWKClientError:
             return None
-        return jwks.RemoteKey(found.key_id, found.algorithm_name, found.key)
+        return remote_keys.RemoteKey(found.key_id, found.algorithm_name, found.key)
 
     def accepts(self, token: str) -> bool:
         try:

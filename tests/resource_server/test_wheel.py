@@ -12,7 +12,8 @@ from .conftest import REPO
 
 REQUIRED = (
     "oauth_jwt/__init__.py",
-    "oauth_jwt/jwks.py",
+    "oauth_jwt/resource/remote_keys.py",
+    "oauth_jwt/server/signing_keys.py",
     "oauth_jwt/middleware.py",
     "oauth_jwt/contrib/rest_framework.py",
     "oauth_jwt/templates/oauth_jwt/base.html",

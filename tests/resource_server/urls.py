@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views import View
 
-from oauth_jwt.decorators import AcceptTokenMixin, accept_token, require_token
+from oauth_jwt.resource.decorators import AcceptTokenMixin, accept_token, require_token
 
 
 @accept_token

@@ -18,7 +18,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "oauth_jwt.middleware.BearerTokenMiddleware",
+    "oauth_jwt.resource.middleware.BearerTokenMiddleware",
 ]
 
 ROOT_URLCONF = "tests.rs_project.urls"
@@ -50,7 +50,7 @@ OAUTH_JWT = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_jwt.contrib.rest_framework.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth_jwt.resource.rest_framework.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
 }

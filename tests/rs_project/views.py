@@ -6,8 +6,8 @@ from django.http import JsonResponse
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from oauth_jwt.contrib.rest_framework import HasScope, TokenHasScope
-from oauth_jwt.decorators import require_token
+from oauth_jwt.resource.decorators import require_token
+from oauth_jwt.resource.rest_framework import HasScope, TokenHasScope
 
 
 def _describe(request) -> dict:

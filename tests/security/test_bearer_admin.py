@@ -14,7 +14,7 @@ from ..conftest import bearer, code_flow_token
 @pytest.fixture(autouse=True)
 def with_middleware(settings):
     settings.ROOT_URLCONF = "tests.resource_server.urls"
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.middleware.BearerTokenMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "oauth_jwt.resource.middleware.BearerTokenMiddleware"]
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_a_token_in_the_query_string_earns_no_csrf_exemption(user):
 def test_listed_before_the_session_middleware_a_bearer_request_still_never_gets_the_session_user(user, settings):
     """AuthenticationMiddleware, if it runs after this one, must not put the session's user
     back on a request that lifted the CSRF check because it carried a token."""
-    bearer_mw = "oauth_jwt.middleware.BearerTokenMiddleware"
+    bearer_mw = "oauth_jwt.resource.middleware.BearerTokenMiddleware"
     auth_mw = "django.contrib.auth.middleware.AuthenticationMiddleware"
     rest = [m for m in settings.MIDDLEWARE if m != bearer_mw]
     settings.MIDDLEWARE = [*rest[: rest.index(auth_mw)], bearer_mw, *rest[rest.index(auth_mw) :]]

@@ -11,7 +11,7 @@ import time
 import jwt
 import pytest
 
-from oauth_jwt import keys
+from oauth_jwt.server import signing_keys
 
 from ..conftest import (
     REDIRECT_URI,
@@ -50,7 +50,7 @@ def good_claims(**changes):
 
 def sign(payload: str | dict) -> str:
     """Sign raw JSON text with the hub's key (so duplicate names survive)."""
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     body = payload if isinstance(payload, str) else json.dumps(payload)
     return jwt.api_jws.PyJWS().encode(
         body.encode(), key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid}

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client as HttpClient
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt import keys
-from oauth_jwt.validators import JWTOAuth2Validator
+from oauth_jwt.server import signing_keys
+from oauth_jwt.server.validator import JWTOAuth2Validator
 
 from ..conftest import (
     REDIRECT_URI,
@@ -110,7 +110,7 @@ def test_a_code_redeemed_while_the_person_disconnects_leaves_no_live_token(
 
 @pytest.mark.parametrize("exp", [10**12, 10**20, 1e300, 10**400])
 def test_an_absurd_exp_in_a_hub_signed_token_is_refused(client, api, service_client, exp):
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     now = int(time.time())
     claims = {
         "iss": "http://127.0.0.1:8000",

@@ -14,9 +14,10 @@ import jwt
 import pytest
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt import denylist, revocation
-from oauth_jwt.denylist import Answer
 from oauth_jwt.models import RevokedToken
+from oauth_jwt.resource import denylist
+from oauth_jwt.resource.denylist import Answer
+from oauth_jwt.server import revocation
 
 from ..conftest import basic_auth, client_credentials_token, code_flow_token, refresh
 from ..resource_server.conftest import free_port

@@ -10,8 +10,8 @@ import time
 import jwt
 import pytest
 
-from oauth_jwt import keys
-from oauth_jwt.verify import verify_access_token
+from oauth_jwt.resource.verify import verify_access_token
+from oauth_jwt.server import signing_keys
 
 from ..conftest import basic_auth, client_credentials_token, form_post
 
@@ -22,7 +22,7 @@ ENDPOINTS = ["/o/token/", "/o/revoke_token/", "/o/introspect/"]
 
 def signed(header_extra: dict, claims: dict | None = None) -> str:
     """A token really signed by the hub's active key, with extra header members."""
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     payload = claims or {
         "iss": "http://127.0.0.1:8000",
         "sub": "1",

@@ -12,9 +12,9 @@ from django.db import connection
 from django.test import Client as HttpClient
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
-from oauth_jwt import keys
 from oauth_jwt.models import RevokedToken, SigningKey
-from oauth_jwt.revocation import is_revoked
+from oauth_jwt.server import signing_keys
+from oauth_jwt.server.revocation import is_revoked
 
 from ..conftest import (
     REDIRECT_URI,
@@ -75,7 +75,7 @@ def assert_every_dead_jwt_is_denylisted():
 def signing_key(transactional_db):
     """A signing key before the race: a transactional test starts with none, and the
     first key is made on first use, which is not what these races are about."""
-    return keys.ensure_active_key()
+    return signing_keys.ensure_active_key()
 
 
 def test_concurrent_redemptions_of_one_device_code(client, user, device_client, signing_key):
@@ -180,7 +180,7 @@ def test_concurrent_revocation_and_refresh(client, user, web_client, round_):
 def test_concurrent_first_token_requests_make_one_signing_key(service_client):
     """No signing key yet: every first request wants to make one; one does, the others use it."""
     SigningKey.objects.all().delete()  # the session's key, if no transactional test flushed it yet
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
     grant = {"grant_type": "client_credentials", "scope": "read"}
     responses = concurrently(*[lambda c: token_request(c, service_client, **grant)] * THREADS)
     assert_no_server_errors(responses)

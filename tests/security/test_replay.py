@@ -7,8 +7,8 @@ import pytest
 from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from oauth_jwt.models import RedeemedCode, RevokedToken
-from oauth_jwt.revocation import is_revoked
-from oauth_jwt.verify import verify_access_token
+from oauth_jwt.resource.verify import verify_access_token
+from oauth_jwt.server.revocation import is_revoked
 
 from ..conftest import REDIRECT_URI, authorize, pkce_pair, redirect_params, refresh, token_request
 

@@ -36,7 +36,7 @@ def test_metadata_ignores_spoofed_host_and_forwarded_headers(client, settings):
 
 def test_issued_tokens_and_authorization_responses_ignore_the_host(client, user, service_client, settings):
     settings.ALLOWED_HOSTS = ["*"]
-    from oauth_jwt.verify import verify_access_token
+    from oauth_jwt.resource.verify import verify_access_token
 
     body = "grant_type=client_credentials&scope=read"
     headers = {**basic_auth(service_client), **SPOOFED}

@@ -25,7 +25,7 @@ import pytest
 
 from oauth_jwt.conf import ALGORITHMS
 from oauth_jwt.exceptions import InvalidToken
-from oauth_jwt.verify import FORBIDDEN_HEADERS, verify_access_token
+from oauth_jwt.resource.verify import FORBIDDEN_HEADERS, verify_access_token
 
 VECTORS = Path(__file__).resolve().parent / "vectors" / "wycheproof"
 SUITE = json.loads((VECTORS / "json_web_signature_test.json").read_text())

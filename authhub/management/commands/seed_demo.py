@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from oauth2_provider.models import get_application_model
 
-from oauth_jwt import keys
+from oauth_jwt.server import signing_keys
 
 DEMO_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             credential = f"  client_secret={secret}" if secret else ""
             lines.append(f"client  client_id={client_id} ({kind}, {grant}){credential}")
 
-        key = keys.ensure_active_key()
+        key = signing_keys.ensure_active_key()
         self.stdout.write("authhub demo credentials (reset on every run):")
         for line in lines:
             self.stdout.write("  " + line)

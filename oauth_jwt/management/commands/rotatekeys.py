@@ -1,7 +1,7 @@
 """Rotate the hub's signing key.
 
 By default the new key is *staged*: published in the JWK set at once, signing only
-after ``keys.activation_delay()``, so every resource server holds it before it meets a
+after ``signing_keys.activation_delay()``, so every resource server holds it before it meets a
 token it signed (no refusals). ``--now`` and ``--emergency`` trade that away, and say
 what they break.
 """
@@ -9,10 +9,10 @@ what they break.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from oauth_jwt import keys
-from oauth_jwt.admin.keys import revoke_tokens_signed_by
 from oauth_jwt.conf import ALGORITHMS, jwt_settings
 from oauth_jwt.models import SigningKey
+from oauth_jwt.server import signing_keys
+from oauth_jwt.server.admin.keys import revoke_tokens_signed_by
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             if emergency:
                 self._emergency(algorithm)
             elif now:
-                key = keys.rotate(algorithm)
+                key = signing_keys.rotate(algorithm)
                 self.stdout.write(
                     self.style.WARNING(f"New signing key {key.kid} ({key.algorithm}) signs now. {self._gap()}")
                 )
@@ -52,8 +52,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _stage(self, algorithm):
-        existing = keys.staged()
-        key = keys.stage(algorithm)
+        existing = signing_keys.staged()
+        key = signing_keys.stage(algorithm)
         verb = "is already staged" if existing else "is published"
         wait = max(0, round((key.activates_at - timezone.now()).total_seconds()))
         self.stdout.write(
@@ -68,8 +68,8 @@ class Command(BaseCommand):
         current = SigningKey.objects.filter(state=SigningKey.State.ACTIVE).first()
         if current is None:
             raise CommandError("There is no signing key to revoke.")
-        was_staged = keys.staged()
-        new = keys.revoke(current)
+        was_staged = signing_keys.staged()
+        new = signing_keys.revoke(current)
         tokens = revoke_tokens_signed_by(current)
         self.stdout.write(
             self.style.WARNING(

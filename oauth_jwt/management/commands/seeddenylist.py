@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from oauth_jwt import revocation
+from oauth_jwt.server import revocation
 
 
 class Command(BaseCommand):

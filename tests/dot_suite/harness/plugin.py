@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 HOOKS = {
-    "ACCESS_TOKEN_GENERATOR": "oauth_jwt.tokens.generate_access_token",
+    "ACCESS_TOKEN_GENERATOR": "oauth_jwt.server.tokens.generate_access_token",
     "REFRESH_TOKEN_GENERATOR": "oauthlib.oauth2.rfc6749.tokens.random_token_generator",
     "OAUTH2_VALIDATOR_CLASS": "tests.validator.Validator",
 }
@@ -32,7 +32,7 @@ def _deviations() -> dict[str, str]:
 def pytest_configure(config):
     from oauth2_provider import settings as dot
 
-    from oauth_jwt.device import load_device_grant
+    from oauth_jwt.server.device import load_device_grant
 
     dot.DEFAULTS.update(HOOKS, OAUTH_PRE_TOKEN_VALIDATION=[load_device_grant])
     dot.oauth2_settings.reload()
@@ -54,18 +54,18 @@ def pytest_collection_modifyitems(session, config, items):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from oauth_jwt import keys
+    from oauth_jwt.server import signing_keys
 
     with django_db_blocker.unblock():
-        keys.ensure_active_key()
+        signing_keys.ensure_active_key()
 
 
 @pytest.fixture(autouse=True)
 def _fresh_key_snapshot():
     from django.core.cache import caches
 
-    from oauth_jwt import keys
+    from oauth_jwt.server import signing_keys
 
-    keys.invalidate_cache()
+    signing_keys.invalidate_cache()
     for cache in caches.all():
         cache.clear()

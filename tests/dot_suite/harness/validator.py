@@ -3,7 +3,7 @@
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
-from oauth_jwt.validators import JWTOAuth2Validator
+from oauth_jwt.server.validator import JWTOAuth2Validator
 
 
 class Validator(JWTOAuth2Validator):

@@ -1,0 +1,233 @@
+"""From an HTTP request to a verified token and a (lazy) user: the resource-server path
+shared by the DRF authentication class, the middleware and the decorator."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.utils.functional import SimpleLazyObject
+
+from ..conf import jwt_settings
+from ..exceptions import InvalidToken, TemporarilyUnavailable
+from . import denylist, introspection_client, verified_cache
+
+
+class TokenAuth:
+    """``request.auth`` (and DOT's ``request.access_token``): the verified claims, shaped
+    like DOT's ``AccessToken`` so that ``TokenHasScope`` and code written for DOT work
+    unchanged. ``.scope``, ``.is_valid()``, ``.allow_scopes()`` and ``.is_expired()``
+    come from the claims; ``.application`` and ``.user`` are read from the database on
+    first use only, and ``.revoke()`` revokes the token at the hub."""
+
+    def __init__(self, header: dict[str, Any], claims: dict[str, Any], token: str | None = None) -> None:
+        self.header = header
+        self.claims = claims
+        self._token = token
+        self.scope: str = claims.get("scope", "")
+        self.jti: str = claims["jti"]
+        self.client_id: str = claims["client_id"]
+        self.sub: str = claims["sub"]
+        self.expires = datetime.fromtimestamp(claims["exp"], tz=timezone.utc)
+
+    @cached_property
+    def scopes(self) -> frozenset[str]:
+        return frozenset(self.scope.split())
+
+    @property
+    def is_client_token(self) -> bool:
+        """A client-credentials token: its subject is the client itself."""
+        return self.sub == self.client_id
+
+    def is_expired(self) -> bool:
+        return datetime.now(tz=timezone.utc) >= self.expires
+
+    def allow_scopes(self, scopes) -> bool:
+        return not scopes or set(scopes) <= self.scopes
+
+    def is_valid(self, scopes=None) -> bool:
+        return not self.is_expired() and self.allow_scopes(scopes)
+
+    @cached_property
+    def token_checksum(self) -> str:
+        """The SHA-256 DOT's row is found by."""
+        return hashlib.sha256(self._token.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def application(self):
+        """DOT's ``Application`` of ``client_id`` (``None`` where DOT is not installed)."""
+        if not apps.is_installed("oauth2_provider"):
+            return None
+        from oauth2_provider.models import get_application_model
+
+        return get_application_model().objects.filter(client_id=self.client_id).first()
+
+    @cached_property
+    def user(self):
+        """The person the token speaks for, as DOT's ``AccessToken.user``: ``None`` for a
+        client's own token or an unknown subject."""
+        if self.is_client_token:
+            return None
+        if jwt_settings.USER_RESOLVER == "claims":
+            return TokenUser(self.claims)
+        User = get_user_model()
+        try:
+            return User._default_manager.filter(pk=self.sub).first()
+        except (ValueError, ValidationError):
+            return None
+
+    @property
+    def user_id(self):
+        """DOT's ``AccessToken.user_id``, from ``sub`` without a query."""
+        if self.is_client_token:
+            return None
+        try:
+            return get_user_model()._meta.pk.to_python(self.sub)
+        except ValidationError:
+            return self.sub
+
+    def revoke(self) -> None:
+        """Revoke the token at the hub, as DOT's ``AccessToken.revoke()`` does."""
+        from ..server.revocation import revoke_verified
+
+        revoke_verified(self)
+
+    def __repr__(self) -> str:
+        return f"<TokenAuth jti={self.jti} client_id={self.client_id}>"
+
+
+class TokenUser:
+    """A user known only from the token's claims (``USER_RESOLVER = "claims"``)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+        self.pk = self.id = claims["sub"]
+        self.username = claims.get("username") or claims["sub"]
+
+    def get_username(self) -> str:
+        return self.username
+
+    # No local permissions: what a token may do is its scope (``request.auth``).
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def has_perms(self, perm_list, obj: Any = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenUser) and other.pk == self.pk
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def get_token_from_request(request) -> str | None:
+    """The bearer token from the ``Authorization`` header (RFC 6750 §2.1).
+
+    Tokens in the query string or a form body are refused outright (RFC 9700 §4.3.2)."""
+    if "access_token" in request.GET or (request.method == "POST" and "access_token" in request.POST):
+        raise InvalidToken("Send the access token in the Authorization header, not in the URL or body.")
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    value = value.strip()
+    if not value or " " in value:
+        raise InvalidToken("The Authorization header is malformed.")
+    return value
+
+
+def _resolve_user(auth: TokenAuth):
+    if auth.is_client_token:
+        return AnonymousUser()
+    if jwt_settings.USER_RESOLVER == "claims":
+        return TokenUser(auth.claims)
+
+    def load():
+        user = auth.user
+        return user if user is not None and user.is_active else AnonymousUser()
+
+    return SimpleLazyObject(load)
+
+
+def is_jwt(token: str) -> bool:
+    """A JWS in compact form has exactly two dots; DOT's opaque tokens have none."""
+    return token.count(".") == 2
+
+
+def opaque_fallback() -> bool:
+    """Whether a bearer token that is not a JWT is looked up in DOT's rows (on the hub)."""
+    return (
+        bool(jwt_settings.OPAQUE_TOKEN_FALLBACK) and not jwt_settings.is_remote and apps.is_installed("oauth2_provider")
+    )
+
+
+def check_revocation(auth: TokenAuth, raw_token: str) -> None:
+    mode = jwt_settings.REVOCATION_CHECK
+    if mode == "denylist" and _denylisted(auth, raw_token):
+        raise InvalidToken("The access token was revoked.")
+    if mode == "introspection" and not introspection_client.is_active(raw_token, auth):
+        raise InvalidToken("The hub reports that the access token is no longer active.")
+
+
+def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
+    """ "Don't know" is never "not revoked": the hub seeds the denylist from its own
+    database; a resource server asks introspection when it is configured, and
+    otherwise answers 503."""
+    kid = auth.header["kid"]
+    if not jwt_settings.is_remote:
+        from ..server.revocation import is_revoked
+
+        return is_revoked(auth.jti, kid)
+    found = denylist.lookup(auth.jti, kid)
+    if found.answer is not denylist.Answer.UNKNOWN:
+        return found.answer is denylist.Answer.REVOKED
+    if introspection_client.configured():
+        return not introspection_client.is_active(raw_token, auth)
+    raise TemporarilyUnavailable(
+        "The resource server cannot check revocation right now; try again shortly.",
+        retry_after=jwt_settings.RETRY_AFTER_SECONDS,
+    )
+
+
+def authenticate_token(raw_token: str):
+    """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``.
+
+    A JWT never reads a token row here; a token that is not one is looked up in
+    DOT's rows when ``OPAQUE_TOKEN_FALLBACK`` is on (``opaque``)."""
+    if not is_jwt(raw_token) and opaque_fallback():
+        from ..server.opaque import authenticate_opaque
+
+        return authenticate_opaque(raw_token)
+    header, claims = verified_cache.verify(raw_token)
+    auth = TokenAuth(header, claims, raw_token)
+    check_revocation(auth, raw_token)
+    return _resolve_user(auth), auth
+
+
+def authenticate_request(request):
+    """``None`` when no bearer token was sent; ``(user, TokenAuth)`` when it is good."""
+    raw = get_token_from_request(request)
+    if raw is None:
+        return None
+    return authenticate_token(raw)

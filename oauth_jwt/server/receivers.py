@@ -1,0 +1,102 @@
+"""Signal receivers, connected only where DOT is installed.
+
+- Every way an access-token row dies puts its JWT on the denylist and keeps a
+  ``RevokedToken`` record: DOT revokes an access token by deleting its row (the
+  revocation endpoint, the admin, refresh rotation and family revocation, a person
+  disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
+- A row saved again keeps its checksum although its ``token`` column holds the JWT's
+  record (``records``), in that save's one UPDATE.
+- A deleted client takes its consents and profile with it (they name it by client_id).
+- A person's account deactivated or given a new password hash ends their codes, access
+  and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
+  hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()`` sends no
+  signal, and is caught when a refresh token is presented instead (``people``).
+"""
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from ..models import ClientProfile, Consent
+from . import revocation, token_records
+
+
+def _on_access_token_delete(sender, instance, **kwargs) -> None:
+    revocation.revoke_access_token(instance)
+
+
+class _StoredRecord(str):
+    """A record in the ``token`` column is not a token. DOT's checksum field keeps the
+    row's checksum when the column is blank (its RFC 9700 path) and recomputes it from
+    the column otherwise; to that field, this text counts as blank."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def _keep_checksum(sender, instance, raw=False, **kwargs) -> None:
+    """A row saved again without its JWT (any ``save()`` but DOT's own, which hands the
+    token over again): the record is written as it is and the checksum stays the JWT's."""
+    if raw or instance._state.adding or getattr(instance, "_raw_token", None) is not None:
+        return
+    if token_records.decode(instance.token) is not None:
+        instance.token = _StoredRecord(instance.token)
+
+
+def _plain_record(sender, instance, **kwargs) -> None:
+    if isinstance(instance.token, _StoredRecord):
+        instance.token = str(instance.token)
+
+
+logger = logging.getLogger(__name__)
+# The account fields whose change ends a person's tokens.
+_CREDENTIAL_FIELDS = ("password", "is_active")
+
+
+def _note_credentials_change(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Before a person's row is saved: whether it loses its password or its activity."""
+    watched = [f.attname for f in sender._meta.concrete_fields if f.attname in _CREDENTIAL_FIELDS]
+    if raw or instance._state.adding or not watched:
+        return
+    if update_fields is not None and not set(watched) & set(update_fields):
+        return
+    before = sender._default_manager.filter(pk=instance.pk).values(*watched).first()
+    if before is None:
+        return
+    if before.get("is_active", False) and not instance.is_active:
+        instance._oauth_jwt_revoke = "deactivated"
+    elif "password" in before and before["password"] != instance.password:
+        instance._oauth_jwt_revoke = "password_changed"
+
+
+def _revoke_on_credentials_change(sender, instance, raw=False, **kwargs) -> None:
+    from .consents import revoke_tokens
+
+    reason = instance.__dict__.pop("_oauth_jwt_revoke", None)
+    if reason is None:
+        return
+    revoke_tokens(instance)
+    logger.info(
+        "tokens of an account revoked",
+        extra={"event": "account.tokens_revoked", "reason": reason, "subject": str(instance.pk)},
+    )
+
+
+def _on_application_delete(sender, instance, **kwargs) -> None:
+    Consent.objects.filter(client_id=instance.client_id).delete()
+    ClientProfile.objects.filter(client_id=instance.client_id).delete()
+
+
+if apps.is_installed("oauth2_provider"):
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    AccessToken = get_access_token_model()
+    pre_delete.connect(_on_access_token_delete, sender=AccessToken, dispatch_uid="oauth_jwt_revoke")
+    pre_save.connect(_keep_checksum, sender=AccessToken, dispatch_uid="oauth_jwt_keep_checksum")
+    post_save.connect(_plain_record, sender=AccessToken, dispatch_uid="oauth_jwt_plain_record")
+    post_delete.connect(_on_application_delete, sender=get_application_model(), dispatch_uid="oauth_jwt_forget")
+    User = settings.AUTH_USER_MODEL
+    pre_save.connect(_note_credentials_change, sender=User, dispatch_uid="oauth_jwt_credentials")
+    post_save.connect(_revoke_on_credentials_change, sender=User, dispatch_uid="oauth_jwt_revoke_user")

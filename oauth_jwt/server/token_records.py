@@ -1,0 +1,86 @@
+"""What the hub keeps of a JWT it issued, inside DOT's own ``AccessToken`` row.
+
+DOT's row already holds who (``user``, ``application``), what (``scope``,
+``resource``), when (``created``, ``expires``) and the SHA-256 of the token
+(``token_checksum``). The JWT adds three facts the row cannot derive: its ``jti``, the
+signing key, and ``auth_time``. They go into DOT's ``token`` column as one short text,
+the token *record*, written by the row's own INSERT (``docs/token-records.md``)::
+
+    "<jti> <signing key pk, 10 digits>"                  client tokens
+    "<jti> <signing key pk, 10 digits> <auth_time>"      tokens of a person
+
+With ``COMPLIANT_BCP_RFC9700_TOKEN_STORAGE`` off (DOT's default: tokens kept at rest)
+the JWT follows as the last part, so that DOT's refresh grace period can hand the same
+JWT out again (``JWTOAuth2Validator.save_bearer_token``). Either way the checksum is the
+SHA-256 of the JWT. The ``jti`` is 128 random bits (RFC 7519 §4.1.7), 22 characters of
+base64url, so the record's ``jti`` and key are at fixed places: the admin and key
+revocation find rows through two expression indexes on the column (migration 0006),
+never by scanning it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Func, Index, TextField
+
+JTI_LENGTH = 22
+KEY_WIDTH = 10
+# The expression indexes that migration 0006 creates on DOT's access-token table, and
+# the 1-based slice of the record each is built on: "<jti> " and " <key pk>".
+JTI_INDEX = "oauth_jwt_record_jti"
+KEY_INDEX = "oauth_jwt_record_key"
+INDEXES = {JTI_INDEX: (1, JTI_LENGTH + 1), KEY_INDEX: (JTI_LENGTH + 1, KEY_WIDTH + 1)}
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    jti: str
+    key_pk: int
+    auth_time: int | None = None
+    jwt: str | None = None
+
+    def encode(self) -> str:
+        parts = [self.jti, f"{self.key_pk:0{KEY_WIDTH}d}"]
+        if self.auth_time is not None:
+            parts.append(str(self.auth_time))
+        if self.jwt is not None:
+            parts.append(self.jwt)
+        return " ".join(parts)
+
+
+def decode(text: str | None) -> TokenRecord | None:
+    """The record in an ``AccessToken.token`` column; ``None`` for rows without one
+    (issued before records existed, or by plain DOT)."""
+    parts = str(text or "").split(" ")
+    jwt = parts.pop() if len(parts) > 2 and parts[-1].count(".") == 2 else None
+    if len(parts) not in (2, 3) or not parts[0] or not all(part.isdigit() for part in parts[1:]):
+        return None
+    return TokenRecord(parts[0], int(parts[1]), int(parts[2]) if len(parts) == 3 else None, jwt)
+
+
+def of(access_token) -> TokenRecord | None:
+    """The record of a DOT ``AccessToken`` row."""
+    return decode(getattr(access_token, "token", None))
+
+
+def indexed(name: str) -> Func:
+    """The expression index ``name`` is built on. The slice is literal SQL, not bound
+    parameters: SQLite uses an expression index only for the identical expression."""
+    start, length = INDEXES[name]
+    return Func(F("token"), template=f"substr(%(expressions)s, {start}, {length})", output_field=TextField())
+
+
+def index(name: str) -> Index:
+    return Index(indexed(name), name=name)
+
+
+def with_jti(queryset, jti: str):
+    """The rows of ``queryset`` whose record names ``jti``."""
+    return queryset.alias(_record_jti=indexed(JTI_INDEX)).filter(_record_jti=f"{jti} ")
+
+
+def signed_by(queryset, key_pk: int):
+    """The rows of ``queryset`` whose record names signing key ``key_pk``."""
+    value = f" {int(key_pk):0{KEY_WIDTH}d}"
+    return queryset.alias(_record_key=indexed(KEY_INDEX)).filter(_record_key=value)
