@@ -2,7 +2,7 @@
 redeemed codes.
 
 DOT's models are not swapped: what the hub keeps of a live JWT is in DOT's own
-``AccessToken`` row (``records``).
+``AccessToken`` row (``server.token_records``).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class RevokedToken(models.Model):
     """A JWT revoked before it expired, kept until it would have expired.
 
     DOT revokes an access token by deleting its row, which holds the token's record
-    (``records``); ``receivers`` copies what the admin and the denylist need here
+    (``server.token_records``); ``server.receivers`` copies what the admin and the denylist need here
     first. This table is the durable side of the denylist: an empty denylist cache (a
     restart, a new worker with a process-local cache, an evicted Redis) is refilled
     from it. Tokens are named by ``jti`` and checksum, not by foreign key, so that

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from oauth_jwt.models import RevokedToken
 from oauth_jwt.resource import denylist
 from oauth_jwt.resource.denylist import Answer, Cause
-from oauth_jwt.server import revocation, signing_keys
+from oauth_jwt.server import denylist_writer, signing_keys
 
 from .conftest import basic_auth, client_credentials_token, form_post
 
@@ -26,20 +26,20 @@ def unreachable_denylist(settings):
 def test_an_empty_cache_does_not_know(db):
     caches["default"].clear()
     assert denylist.lookup("j1", "k1") == denylist.Lookup(Answer.UNKNOWN, Cause.UNSEEDED)
-    revocation.refill()
+    denylist_writer.refill()
     assert denylist.lookup("j1", "k1").answer is Answer.NOT_REVOKED
-    revocation.deny_key("k1")
+    denylist_writer.deny_key("k1")
     assert denylist.lookup("j1", "k1").answer is Answer.REVOKED
     caches["default"].clear()  # a flush
     assert denylist.lookup("j1", "k1").answer is Answer.UNKNOWN
 
 
 def test_a_flush_in_the_middle_of_a_seeding_is_noticed(db):
-    revocation.refill()
+    denylist_writer.refill()
     cache = caches["default"]
     cache.delete(denylist.SEAL)  # flushed after the seal was written: entries may be gone too
     assert denylist.lookup("j1", "k1") == denylist.Lookup(Answer.UNKNOWN, Cause.UNSEEDED)
-    assert not revocation.is_seeded()
+    assert not denylist_writer.is_seeded()
 
 
 def test_an_unreachable_cache_is_dont_know_and_logged(db, unreachable_denylist, caplog):
@@ -52,8 +52,8 @@ def test_the_hub_seeds_an_empty_cache_from_its_database(client, service_client):
     assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
     (row,) = RevokedToken.objects.all()
     caches["default"].clear()
-    assert revocation.is_revoked(row.jti, signing_keys.signing_key().kid) is True
-    assert revocation.is_seeded()
+    assert denylist_writer.is_revoked(row.jti, signing_keys.signing_key().kid) is True
+    assert denylist_writer.is_seeded()
     assert denylist.lookup(row.jti, "other").answer is Answer.REVOKED
 
 
@@ -63,14 +63,14 @@ def test_the_hub_answers_from_its_database_while_the_cache_is_unreachable(client
     (row,) = RevokedToken.objects.all()
     settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
-    assert revocation.is_revoked(row.jti, signing_keys.signing_key().kid) is True
-    assert revocation.is_revoked("another-jti", signing_keys.signing_key().kid) is False
+    assert denylist_writer.is_revoked(row.jti, signing_keys.signing_key().kid) is True
+    assert denylist_writer.is_revoked("another-jti", signing_keys.signing_key().kid) is False
 
 
 def test_seeddenylist_seeds_once(db, capsys):
     caches["default"].clear()
     call_command("seeddenylist")
-    assert revocation.is_seeded()
+    assert denylist_writer.is_seeded()
     assert "Denylist seeded." in capsys.readouterr().out
 
 
@@ -93,7 +93,7 @@ def test_a_revocation_is_written_again_when_it_commits(client, service_client, d
     assert response.status_code == 200
     (row,) = RevokedToken.objects.all()
     caches["default"].clear()
-    revocation.refill()
+    denylist_writer.refill()
     caches["default"].delete(denylist.jti_key(row.jti))  # as if the seeding had not seen the row
     assert denylist.lookup(row.jti, "k").answer is Answer.NOT_REVOKED
     for callback in callbacks:

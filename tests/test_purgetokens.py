@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
+from oauth_jwt.checksums import token_checksum as checksum
 from oauth_jwt.models import RevokedToken
-from oauth_jwt.server.replay import checksum
 
 from .conftest import basic_auth, client_credentials_token
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from oauth_jwt.resource import verified_cache
-from oauth_jwt.server import revocation, signing_keys
+from oauth_jwt.server import denylist_writer, signing_keys
 
 from .conftest import basic_auth, client_credentials_token
 
@@ -21,9 +21,9 @@ def verifications(monkeypatch):
     calls = []
     real = verified_cache.verify_access_token
 
-    def counting(token, **kwargs):
+    def counting(token, keys, **kwargs):
         calls.append(token)
-        return real(token, **kwargs)
+        return real(token, keys, **kwargs)
 
     monkeypatch.setattr(verified_cache, "verify_access_token", counting)
     return calls
@@ -63,7 +63,7 @@ def test_a_key_revoked_by_another_process_is_refused_through_the_denylist(client
     token = client_credentials_token(client, service_client)["access_token"]
     assert api(token).status_code == 200
     # Another process revoked the key: this process only sees the kid denylist entry.
-    revocation.deny_key(signing_keys.signing_key().kid)
+    denylist_writer.deny_key(signing_keys.signing_key().kid)
     assert api(token).status_code == 401
 
 
@@ -94,6 +94,6 @@ def test_the_cache_is_bounded(client, service_client, monkeypatch):
     monkeypatch.setattr(verified_cache, "MAX_ENTRIES", 2)
     tokens = [client_credentials_token(client, service_client)["access_token"] for _ in range(3)]
     for token in tokens:
-        verified_cache.verify(token)
+        verified_cache.verify(token, signing_keys.public_key)
     assert len(verified_cache._entries) == 2
     assert tokens[0] not in verified_cache._entries

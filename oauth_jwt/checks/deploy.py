@@ -15,7 +15,7 @@ from django.core import checks
 from django.db import DatabaseError
 
 from ..conf import jwt_settings
-from ..server.redirects import is_plaintext_outside_loopback
+from ..loopback import is_plaintext_outside_loopback
 from ..subjects import could_be_a_persons_sub
 from . import registry
 from .ids import (

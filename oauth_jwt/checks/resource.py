@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from django.core import checks
 
 from ..conf import jwt_settings
-from ..server.redirects import is_plaintext_outside_loopback
+from ..loopback import is_plaintext_outside_loopback
 from . import registry
 from .ids import (
     E020_REMOTE_KEYS,

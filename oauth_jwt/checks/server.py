@@ -96,7 +96,7 @@ def check_server(app_configs=None, **kwargs):
 
 
 def _check_device_grant(oauth2_settings) -> list[checks.CheckMessage]:
-    """Where the device grant is served, its codes are found by ``oauth_jwt.device``:
+    """Where the device grant is served, its codes are found by ``oauth_jwt.server.device``:
     DOT's own hook answers an unknown code with a 500 and binds nothing."""
     from ..server.device import DEVICE_CODE_GRANT, load_device_grant
 

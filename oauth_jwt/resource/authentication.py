@@ -3,20 +3,19 @@ shared by the DRF authentication class, the middleware and the decorator."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.functional import SimpleLazyObject
 
+from ..checksums import token_checksum
 from ..conf import jwt_settings
 from ..exceptions import InvalidToken, TemporarilyUnavailable
-from . import denylist, introspection_client, verified_cache
+from . import denylist, introspection_client, key_sources, local_hub, verified_cache
 
 
 class TokenAuth:
@@ -57,16 +56,13 @@ class TokenAuth:
     @cached_property
     def token_checksum(self) -> str:
         """The SHA-256 DOT's row is found by."""
-        return hashlib.sha256(self._token.encode("utf-8")).hexdigest()
+        return token_checksum(self._token)
 
     @cached_property
     def application(self):
         """DOT's ``Application`` of ``client_id`` (``None`` where DOT is not installed)."""
-        if not apps.is_installed("oauth2_provider"):
-            return None
-        from oauth2_provider.models import get_application_model
-
-        return get_application_model().objects.filter(client_id=self.client_id).first()
+        hub = local_hub.registered()
+        return hub.application(self.client_id) if hub is not None else None
 
     @cached_property
     def user(self):
@@ -94,9 +90,10 @@ class TokenAuth:
 
     def revoke(self) -> None:
         """Revoke the token at the hub, as DOT's ``AccessToken.revoke()`` does."""
-        from ..server.revocation import revoke_verified
-
-        revoke_verified(self)
+        hub = local_hub.current()
+        if hub is None:
+            raise ImproperlyConfigured("A resource server cannot revoke a token: ask the hub's revocation endpoint.")
+        hub.revoke(self)
 
     def __repr__(self) -> str:
         return f"<TokenAuth jti={self.jti} client_id={self.client_id}>"
@@ -177,9 +174,7 @@ def is_jwt(token: str) -> bool:
 
 def opaque_fallback() -> bool:
     """Whether a bearer token that is not a JWT is looked up in DOT's rows (on the hub)."""
-    return (
-        bool(jwt_settings.OPAQUE_TOKEN_FALLBACK) and not jwt_settings.is_remote and apps.is_installed("oauth2_provider")
-    )
+    return bool(jwt_settings.OPAQUE_TOKEN_FALLBACK) and local_hub.current() is not None
 
 
 def check_revocation(auth: TokenAuth, raw_token: str) -> None:
@@ -191,14 +186,13 @@ def check_revocation(auth: TokenAuth, raw_token: str) -> None:
 
 
 def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
-    """ "Don't know" is never "not revoked": the hub seeds the denylist from its own
-    database; a resource server asks introspection when it is configured, and
+    """ "Don't know" is never "not revoked": the hub answers from its own database
+    (``local_hub``); a resource server asks introspection when it is configured, and
     otherwise answers 503."""
     kid = auth.header["kid"]
-    if not jwt_settings.is_remote:
-        from ..server.revocation import is_revoked
-
-        return is_revoked(auth.jti, kid)
+    hub = local_hub.current()
+    if hub is not None:
+        return hub.is_revoked(auth.jti, kid)
     found = denylist.lookup(auth.jti, kid)
     if found.answer is not denylist.Answer.UNKNOWN:
         return found.answer is denylist.Answer.REVOKED
@@ -214,12 +208,10 @@ def authenticate_token(raw_token: str):
     """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``.
 
     A JWT never reads a token row here; a token that is not one is looked up in
-    DOT's rows when ``OPAQUE_TOKEN_FALLBACK`` is on (``opaque``)."""
+    DOT's rows on the hub when ``OPAQUE_TOKEN_FALLBACK`` is on."""
     if not is_jwt(raw_token) and opaque_fallback():
-        from ..server.opaque import authenticate_opaque
-
-        return authenticate_opaque(raw_token)
-    header, claims = verified_cache.verify(raw_token)
+        return local_hub.current().authenticate_opaque(raw_token)
+    header, claims = verified_cache.verify(raw_token, key_sources.current())
     auth = TokenAuth(header, claims, raw_token)
     check_revocation(auth, raw_token)
     return _resolve_user(auth), auth

@@ -1,6 +1,6 @@
 """The denylist's read side: "revoked", "not revoked" or "don't know".
 
-The hub (``revocation``) writes one entry per revoked token (``jti``) and per revoked
+The hub (``oauth_jwt.server.denylist_writer``) writes one entry per revoked token (``jti``) and per revoked
 signing key (``kid``) into the ``DENYLIST_CACHE`` cache, each until the tokens it names
 would have expired. An empty cache proves nothing: it may have been flushed, evicted or
 restarted. So the hub seeds it from its database (``RevokedToken`` rows) between two
@@ -14,8 +14,8 @@ reads the token's entries and both markers together:
 - anything else (markers missing or different, the cache unreachable): don't know.
 
 What to do on "don't know" is the caller's decision: the hub seeds again from its
-database (``revocation.is_revoked``); a resource server refuses with 503 or asks
-introspection (``bearer``).
+database (``denylist_writer.is_revoked``); a resource server refuses with 503 or asks
+introspection (``authentication``).
 """
 
 from __future__ import annotations

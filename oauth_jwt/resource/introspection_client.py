@@ -22,7 +22,6 @@ the cause, each with its own ``event``:
 from __future__ import annotations
 
 import base64
-import hashlib
 import http.client
 import json
 import logging
@@ -33,6 +32,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from django.core.cache import caches
 
+from ..checksums import token_checksum
 from ..conf import jwt_settings
 from ..exceptions import TemporarilyUnavailable
 from .remote_keys import opener
@@ -66,7 +66,7 @@ def configured() -> bool:
 
 
 def _cache_key(raw_token: str) -> str:
-    return _PREFIX + hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
+    return _PREFIX + token_checksum(raw_token)
 
 
 def _basic_credentials() -> str:

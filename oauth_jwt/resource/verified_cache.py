@@ -4,9 +4,9 @@ Clients send the same token for its whole life, so the second and later requests
 the signature check and the claim checks: the entry is keyed by the whole token string
 (an exact match, never a prefix or a ``jti``), bounded in size, dropped once the token's
 ``exp`` passes, and emptied when a signing key is revoked or invalidated in this process
-(``keys.invalidate_cache``) or when settings change. A hit still requires the token's
+(``oauth_jwt.server.signing_keys.invalidate_cache``) or when settings change. A hit still requires the token's
 ``kid`` to be a key this process publishes or trusts right now, and the caller still runs
-the revocation check (``bearer.check_revocation``) on every request: the cache never
+the revocation check (``authentication.check_revocation``) on every request: the cache never
 answers "not revoked". Other processes learn of a key revocation from the key snapshot
 reload and from the ``kid`` entry of the denylist.
 """
@@ -19,7 +19,8 @@ from typing import Any
 
 from django.core.signals import setting_changed
 
-from .verify import default_key_resolver, verify_access_token
+from .key_sources import KeySource
+from .verify import verify_access_token
 
 MAX_ENTRIES = 4096
 
@@ -33,17 +34,18 @@ def clear() -> None:
         _entries.clear()
 
 
-def verify(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``verify.verify_access_token(token)`` with the default audience, issuer and keys,
-    answered from the cache when the same token was verified before."""
+def verify(token: str, keys: KeySource) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``verify.verify_access_token(token, keys)`` with the default audience and issuer,
+    answered from the cache when the same token was verified before and ``keys`` still
+    knows its ``kid``."""
     entry = _entries.get(token)
     if entry is not None:
         header, claims, expires = entry
-        if time.time() < expires and default_key_resolver()(header["kid"]) is not None:
+        if time.time() < expires and keys(header["kid"]) is not None:
             return dict(header), dict(claims)
         with _lock:
             _entries.pop(token, None)
-    header, claims = verify_access_token(token)
+    header, claims = verify_access_token(token, keys)
     expires = float(claims["exp"])
     if time.time() < expires:
         with _lock:

@@ -5,17 +5,20 @@ key carried or pointed to by the token (``jku``, ``jwk``, ``x5u``, ``x5c``) and 
 ``crit`` extension; a ``kid`` we publish; the header ``alg`` equal to the one algorithm
 that key is pinned to; then the signature (PyJWT's algorithm objects), ``iss`` exactly,
 ``aud``, ``exp``/``nbf``/``iat`` with a small leeway, and the required claims, parsing
-the token once (``compact``).
+the token once (``jws``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..conf import jwt_settings
 from ..exceptions import InvalidToken
 from . import jws
+
+if TYPE_CHECKING:
+    from .key_sources import KeySource
 
 ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
 FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "crit", "b64"})
@@ -23,28 +26,19 @@ REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "jti", "client_id")
 MAX_KID_LENGTH = 128
 
 
-def default_key_resolver() -> Callable[[str], Any]:
-    """Local key store on the hub; the remote JWK set on a resource server."""
-    if jwt_settings.is_remote:
-        from .remote_keys import remote_key
-
-        return remote_key
-    from ..server.signing_keys import public_key
-
-    return public_key
-
-
 def verify_access_token(
     token: str,
+    keys: KeySource,
     *,
     audience: Iterable[str] | None = None,
     issuer: str | None = None,
-    key_resolver: Callable[[str], Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return ``(header, claims)`` of a valid access token, or raise ``InvalidToken``."""
+    """Return ``(header, claims)`` of a valid access token, or raise ``InvalidToken``.
+
+    ``keys`` finds the key the token names (``key_sources``): the hub passes its own
+    store, a resource server the hub's JWK set."""
     header = parse_header(token)
-    resolve = key_resolver or default_key_resolver()
-    key = resolve(header["kid"])
+    key = keys(header["kid"])
     if key is None:
         raise InvalidToken("The access token was signed by an unknown key.")
     if header.get("alg") != key.algorithm:

@@ -10,7 +10,7 @@
 - a refresh may narrow the resources but never widen them (DOT enforces the subset;
   this mixin then re-checks the narrowed list against the client's current allowance).
 
-Scopes a client may not use are refused by ``policy.ClientPolicyMixin`` (``invalid_scope``).
+Scopes a client may not use are refused by ``client_policy.ClientPolicyMixin`` (``invalid_scope``).
 """
 
 from __future__ import annotations

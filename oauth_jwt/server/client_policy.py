@@ -14,9 +14,12 @@ from the settings file.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Max
 from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
+from ..conf import jwt_settings
 from ..subjects import could_be_a_persons_sub
 from .request_memo import client_profile, load_application, remember_profile
 
@@ -56,6 +59,16 @@ def longest_access_token_lifetime() -> int:
 
     longest = ClientProfile.objects.aggregate(longest=Max("access_token_lifetime"))["longest"] or 0
     return max(default_lifetime(), int(longest))
+
+
+def max_token_lifetime() -> timedelta:
+    """The longest a token signed now may live: how long a retired key stays published
+    and a revoked key stays on the denylist."""
+    from oauth2_provider.settings import oauth2_settings
+
+    # Clients may have longer access-token lifetimes than the default (ClientProfile).
+    seconds = max(longest_access_token_lifetime(), int(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS))
+    return timedelta(seconds=seconds + jwt_settings.LEEWAY_SECONDS)
 
 
 class ClientPolicyMixin:

@@ -10,13 +10,13 @@ row, as in DOT. A JWT never comes here: the stateless path stays stateless.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 
+from ..checksums import token_checksum
 from ..conf import jwt_settings
 from ..exceptions import InvalidToken
 from ..resource.authentication import TokenAuth
@@ -51,11 +51,10 @@ class OpaqueTokenAuth(TokenAuth):
 
 def live_row(raw_token: str):
     """DOT's unexpired row of the opaque ``raw_token`` (one query), or ``None``."""
-    checksum = hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
     row = (
         get_access_token_model()
         .objects.select_related("application", "user")
-        .filter(token_checksum=checksum, expires__gt=timezone.now())
+        .filter(token_checksum=token_checksum(raw_token), expires__gt=timezone.now())
         .first()
     )
     return row if row is not None and row.application_id is not None else None

@@ -5,7 +5,7 @@
   revocation endpoint, the admin, refresh rotation and family revocation, a person
   disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
 - A row saved again keeps its checksum although its ``token`` column holds the JWT's
-  record (``records``), in that save's one UPDATE.
+  record (``token_records``), in that save's one UPDATE.
 - A deleted client takes its consents and profile with it (they name it by client_id).
 - A person's account deactivated or given a new password hash ends their codes, access
   and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored

@@ -11,18 +11,7 @@ the loss of RFC 8252 loopback redirects.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
-
-
-def is_plaintext_outside_loopback(uri: str) -> bool:
-    try:
-        parts = urlsplit(uri)
-        host = parts.hostname
-    except ValueError:
-        return True
-    return parts.scheme.lower() == "http" and host not in LOOPBACK_HOSTS
+from ..loopback import is_plaintext_outside_loopback
 
 
 class RedirectURIPolicyMixin:

@@ -15,7 +15,6 @@ rotation here re-reads the token under its row lock and treats the loser as a re
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import timedelta
 
@@ -25,14 +24,11 @@ from oauth2_provider.models import get_access_token_model, get_grant_model, get_
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
+from ..checksums import token_checksum
 from ..models import RedeemedCode
 from .pkce import PKCEPolicyMixin
 
 logger = logging.getLogger(__name__)
-
-
-def checksum(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def _tombstone_lifetime() -> timedelta:
@@ -78,7 +74,7 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
         """Insert the tombstone; ``False`` for an unknown, replayed or foreign code."""
         if not isinstance(code, str) or not code:
             return False
-        code_checksum = checksum(code)
+        code_checksum = token_checksum(code)
         grant = get_grant_model().objects.filter(code=code).select_related("application").first()
         if grant is None:
             self._code_replayed(code_checksum)
@@ -117,14 +113,14 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
 
     def _record_redemption(self, token: dict, request) -> None:
         """Note what the code led to; revoke it at once if a replay came in meanwhile."""
-        record = RedeemedCode.objects.select_for_update().filter(code_checksum=checksum(request.code)).first()
+        record = RedeemedCode.objects.select_for_update().filter(code_checksum=token_checksum(request.code)).first()
         if record is None:
             return
-        record.access_token_checksum = checksum(token["access_token"])
+        record.access_token_checksum = token_checksum(token["access_token"])
         if token.get("refresh_token"):
             record.token_family = (
                 get_refresh_token_model()
-                .objects.filter(token_checksum=checksum(token["refresh_token"]), revoked__isnull=True)
+                .objects.filter(token_checksum=token_checksum(token["refresh_token"]), revoked__isnull=True)
                 .values_list("token_family", flat=True)
                 .first()
             )
@@ -161,7 +157,7 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
         try:
             super().invalidate_authorization_code(client_id, code, request, *args, **kwargs)
         except errors.InvalidGrantError:
-            record = RedeemedCode.objects.filter(code_checksum=checksum(code)).first()
+            record = RedeemedCode.objects.filter(code_checksum=token_checksum(code)).first()
             if record is not None:
                 revoke_redeemed(record)
             raise
@@ -201,7 +197,7 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
             return
         family = (
             get_refresh_token_model()
-            .objects.filter(token_checksum=checksum(token), application_id=application_pk)
+            .objects.filter(token_checksum=token_checksum(token), application_id=application_pk)
             .exclude(token_family=None)
             .values_list("token_family", flat=True)
             .first()

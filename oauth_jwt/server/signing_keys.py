@@ -31,6 +31,8 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 from ..conf import ALGORITHMS, jwt_settings
 from ..models import SigningKey
 from ..resource import verified_cache
+from . import denylist_writer
+from .client_policy import max_token_lifetime
 
 logger = logging.getLogger(__name__)
 
@@ -93,17 +95,6 @@ def _encrypt(private_key) -> str:
 
 def _decrypt(token: str):
     return serialization.load_pem_private_key(_fernet().decrypt(token.encode("ascii")), password=None)
-
-
-def max_token_lifetime() -> timedelta:
-    """The longest a token signed now may live: how long a retired key stays published."""
-    from oauth2_provider.settings import oauth2_settings
-
-    from .client_policy import longest_access_token_lifetime
-
-    # Clients may have longer access-token lifetimes than the default (ClientProfile).
-    seconds = max(longest_access_token_lifetime(), int(oauth2_settings.ID_TOKEN_EXPIRE_SECONDS))
-    return timedelta(seconds=seconds + jwt_settings.LEEWAY_SECONDS)
 
 
 # --- lifecycle ------------------------------------------------------------------------
@@ -232,8 +223,6 @@ def revoke(key: SigningKey) -> SigningKey | None:
     Returns the new signing key when the revoked one was signing: the staged next key
     if there is one (resource servers may already hold it), else a new key (resource
     servers refuse its tokens until they refetch the JWK set)."""
-    from . import revocation
-
     replacement = None
     if key.state == SigningKey.State.ACTIVE:
         replacement = activate_staged(force=True) or create_key(key.algorithm)
@@ -241,7 +230,7 @@ def revoke(key: SigningKey) -> SigningKey | None:
     key.state = SigningKey.State.REVOKED
     key.revoked_at = timezone.now()
     key.save(update_fields=["state", "revoked_at"])
-    revocation.deny_key(key.kid)
+    denylist_writer.deny_key(key.kid)
     invalidate_cache()
     logger.warning("signing key revoked", extra={"event": "key.revoked", "kid": key.kid})
     return replacement
@@ -280,7 +269,7 @@ class PrivateKey:
     kid: str
     algorithm: str
     key: Any
-    pk: int = 0  # the SigningKey row, named in each token's record (``records``)
+    pk: int = 0  # the SigningKey row, named in each token's record (``token_records``)
 
 
 @dataclass

@@ -100,7 +100,7 @@ class JWTOAuth2Validator(
 
     def _set_token_value(self, token_instance, raw_token):
         """DOT's only hook between the token dict and the row (private; no public one):
-        the ``token`` column gets the JWT's record (``records``), the checksum the JWT's
+        the ``token`` column gets the JWT's record (``token_records``), the checksum the JWT's
         SHA-256 in both storage modes, and the row keeps the resources only when they are
         not the client's default audience."""
         super()._set_token_value(token_instance, raw_token)

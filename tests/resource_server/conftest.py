@@ -20,7 +20,7 @@ from django.core.cache import caches
 from oauth2_provider.settings import oauth2_settings
 
 from oauth_jwt.resource import remote_keys
-from oauth_jwt.server import revocation
+from oauth_jwt.server import denylist_writer
 
 REPO = Path(__file__).resolve().parents[2]
 _redis_url = os.environ.get("RS_TEST_REDIS_URL", "")
@@ -91,7 +91,7 @@ def point_hub_at(settings, url: str, **jwt_overrides) -> None:
     }
     oauth2_settings.reload()
     caches["denylist"].clear()
-    revocation.refill()  # what the hub's `seeddenylist --every N` does when it starts
+    denylist_writer.refill()  # what the hub's `seeddenylist --every N` does when it starts
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ class ResourceServer:
 
     def accepts(self, token: str) -> bool:
         try:
-            verify_access_token(token, audience=[RS_AUDIENCE], issuer=self.hub_url, key_resolver=self.resolve)
+            verify_access_token(token, self.resolve, audience=[RS_AUDIENCE], issuer=self.hub_url)
         except InvalidToken:
             return False
         return True

@@ -17,7 +17,7 @@ from oauth2_provider.models import get_access_token_model
 from oauth_jwt.models import RevokedToken
 from oauth_jwt.resource import denylist
 from oauth_jwt.resource.denylist import Answer
-from oauth_jwt.server import revocation
+from oauth_jwt.server import denylist_writer
 
 from ..conftest import basic_auth, client_credentials_token, code_flow_token, refresh
 from ..resource_server.conftest import free_port
@@ -59,7 +59,7 @@ def redis_server(settings):
     backend = {"BACKEND": "oauth_jwt.redis_cache.RedisCache", "LOCATION": location}
     settings.CACHES = {**settings.CACHES, "denylist": backend}
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "denylist", "THROTTLE_CACHE": "denylist"}
-    revocation.seed()
+    denylist_writer.seed()
     yield server
     server.stop()
 
@@ -86,10 +86,10 @@ def test_revocations_while_the_denylist_is_down_commit_and_reach_it_when_it_retu
     for token in gone:
         assert RevokedToken.objects.filter(jti=jti_kid(token)[0]).exists()
     assert get_access_token_model().objects.count() == 1  # the refreshed one
-    assert all(revocation.is_revoked(*jti_kid(token)) for token in gone)  # from the database meanwhile
+    assert all(denylist_writer.is_revoked(*jti_kid(token)) for token in gone)  # from the database meanwhile
 
     redis_server.start()
-    assert all(revocation.is_revoked(*jti_kid(token)) for token in gone)
+    assert all(denylist_writer.is_revoked(*jti_kid(token)) for token in gone)
     assert all(denylist.lookup(*jti_kid(token)).answer is Answer.REVOKED for token in gone)
     assert denylist.lookup(*jti_kid(refreshed.json()["access_token"])).answer is Answer.NOT_REVOKED
 
@@ -107,7 +107,7 @@ def test_a_revocation_missed_by_a_sealed_denylist_is_seeded_at_the_hubs_next_con
     revoked = client.post("/o/revoke_token/", {"token": tokens["access_token"]}, **basic_auth(web_client))
     assert revoked.status_code == 200, revoked.content
     settings.CACHES = {**settings.CACHES, "denylist": cache}
-    assert revocation.is_revoked(*jti_kid(live)) is False  # the hub's next contact
+    assert denylist_writer.is_revoked(*jti_kid(live)) is False  # the hub's next contact
     assert denylist.lookup(*jti_kid(tokens["access_token"])).answer is Answer.REVOKED
 
 
@@ -125,7 +125,7 @@ def test_disconnect_and_deactivation_while_the_denylist_is_down(client, user, ot
     assert not get_access_token_model().objects.exists()
     assert RevokedToken.objects.count() == 2
     redis_server.start()
-    assert revocation.is_revoked(*jti_kid(mine)) and revocation.is_revoked(*jti_kid(theirs))
+    assert denylist_writer.is_revoked(*jti_kid(mine)) and denylist_writer.is_revoked(*jti_kid(theirs))
     assert all(denylist.lookup(*jti_kid(token)).answer is Answer.REVOKED for token in (mine, theirs))
 
 
@@ -153,5 +153,5 @@ def test_admin_revocation_refresh_reuse_and_device_polling_while_the_denylist_is
     gone = [by_admin, first["access_token"], second.json()["access_token"]]
     assert all(RevokedToken.objects.filter(jti=jti_kid(token)[0]).exists() for token in gone)
     redis_server.start()
-    assert all(revocation.is_revoked(*jti_kid(token)) for token in gone)
+    assert all(denylist_writer.is_revoked(*jti_kid(token)) for token in gone)
     assert all(denylist.lookup(*jti_kid(token)).answer is Answer.REVOKED for token in gone)

@@ -14,7 +14,7 @@ from oauth2_provider.models import get_access_token_model, get_refresh_token_mod
 
 from oauth_jwt.models import RevokedToken, SigningKey
 from oauth_jwt.server import signing_keys
-from oauth_jwt.server.revocation import is_revoked
+from oauth_jwt.server.denylist_writer import is_revoked
 
 from ..conftest import (
     REDIRECT_URI,

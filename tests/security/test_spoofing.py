@@ -37,13 +37,14 @@ def test_metadata_ignores_spoofed_host_and_forwarded_headers(client, settings):
 def test_issued_tokens_and_authorization_responses_ignore_the_host(client, user, service_client, settings):
     settings.ALLOWED_HOSTS = ["*"]
     from oauth_jwt.resource.verify import verify_access_token
+    from oauth_jwt.server import signing_keys
 
     body = "grant_type=client_credentials&scope=read"
     headers = {**basic_auth(service_client), **SPOOFED}
     token = client.post("/o/token/", body, content_type="application/x-www-form-urlencoded", **headers).json()[
         "access_token"
     ]
-    _, claims = verify_access_token(token)
+    _, claims = verify_access_token(token, signing_keys.public_key)
     assert claims["iss"] == ISSUER
 
     web = make_client("authorization-code")

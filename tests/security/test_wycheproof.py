@@ -86,7 +86,7 @@ def test_the_suite_is_all_there():
 @pytest.mark.parametrize("group, test", CASES)
 def test_access_token_verifier_refuses_every_vector(group, test):
     with pytest.raises(InvalidToken):
-        verify_access_token(test["jws"], audience=["x"], issuer="x", key_resolver=resolver_for(group))
+        verify_access_token(test["jws"], resolver_for(group), audience=["x"], issuer="x")
 
 
 @pytest.mark.parametrize("group, test", CASES)

@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from oauth_jwt.server import revocation
+from oauth_jwt.server import denylist_writer
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, every=None, **options):
         if every is None:
-            if not revocation.seed():
+            if not denylist_writer.seed():
                 raise CommandError("The denylist cache is unreachable (see the log).")
             self.stdout.write(self.style.SUCCESS("Denylist seeded."))
             return
@@ -39,13 +39,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Checking the denylist every {every:g} s.")
         while True:
             close_old_connections()
-            if not self._seeded() and revocation.seed():
+            if not self._seeded() and denylist_writer.seed():
                 self.stdout.write("Denylist seeded.")
             self.stdout.flush()
             time.sleep(every)
 
     def _seeded(self) -> bool:
         try:
-            return revocation.is_seeded()
+            return denylist_writer.is_seeded()
         except Exception:  # each cache backend raises its own connection errors; seed() logs it
             return False

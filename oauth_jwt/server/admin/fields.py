@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..redirects import LOOPBACK_HOSTS
+from ...loopback import is_loopback_http
 
 
 def validate_redirect_uris(value: str) -> None:
@@ -18,7 +18,7 @@ def validate_redirect_uris(value: str) -> None:
     for uri in value.split():
         try:
             parts = urlsplit(uri)
-            host = parts.hostname
+            parts.hostname  # noqa: B018  (raises ValueError for a malformed host)
         except ValueError:
             errors.append(ValidationError(_("“%(uri)s” is not a valid URI."), code="invalid", params={"uri": uri}))
             continue
@@ -28,7 +28,7 @@ def validate_redirect_uris(value: str) -> None:
             errors.append(
                 ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
             )
-        elif parts.scheme != "https" and not (parts.scheme == "http" and host in LOOPBACK_HOSTS):
+        elif parts.scheme != "https" and not is_loopback_http(uri):
             errors.append(
                 ValidationError(
                     _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),

@@ -5,7 +5,6 @@ error reports mask it."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,11 +24,12 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider.models import get_access_token_model
 
+from ...checksums import token_checksum
 from ...conf import jwt_settings
 from ...exceptions import InvalidToken
 from ...models import RevokedToken, SigningKey
 from ...resource.verify import parse_header, verify_access_token
-from .. import revocation
+from .. import denylist_writer, signing_keys
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, no_store, security_event
 from .tokens import revoke
 
@@ -57,15 +57,10 @@ def _when(value: Any) -> str:
     return datetime.fromtimestamp(value, tz=dt_timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _checksum(token: str) -> str:
-    """As DOT's ``token_checksum``: how the hub's records name a token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _on_record(token: str) -> tuple[str, str]:
     """``(status, client id)`` from the hub's records: DOT's row while the token lives,
     a ``RevokedToken`` once revoked, neither for a token the hub does not know."""
-    checksum = _checksum(token)
+    checksum = token_checksum(token)
     row = get_access_token_model().objects.filter(token_checksum=checksum).select_related("application").first()
     if row is not None:
         client_id = row.application.client_id if row.application_id else ""
@@ -126,7 +121,7 @@ def inspect(token: str) -> dict[str, Any]:
         checks.append(Check(_("key"), published and (header or {}).get("alg") == key.algorithm, detail))
     reason = ""
     try:
-        verify_access_token(token)
+        verify_access_token(token, signing_keys.public_key)
         checks.append(Check(_("signature and claims"), True, _("verified")))
     except InvalidToken as exc:
         reason = exc.description
@@ -135,7 +130,7 @@ def inspect(token: str) -> dict[str, Any]:
     if claims:
         checks.extend(_claim_checks(claims))
         jti = str(claims.get("jti", ""))
-        revoked = status == REVOKED or (bool(jti) and revocation.is_revoked(jti, kid))
+        revoked = status == REVOKED or (bool(jti) and denylist_writer.is_revoked(jti, kid))
         if status == UNKNOWN:
             checks.append(Check(_("issued here"), False, _("the hub has no record of this token")))
         else:
@@ -161,7 +156,7 @@ def record_revocation(token: str, header: dict[str, Any], claims: dict[str, Any]
     predates the records): the revocation record, from its claims, and the denylist."""
     aud = claims["aud"]
     record, _created = RevokedToken.objects.get_or_create(
-        token_checksum=_checksum(token),
+        token_checksum=token_checksum(token),
         defaults={
             "jti": claims["jti"],
             "kid": header["kid"],
@@ -174,7 +169,7 @@ def record_revocation(token: str, header: dict[str, Any], claims: dict[str, Any]
             "auth_time": _datetime(claims.get("auth_time")),
         },
     )
-    revocation.deny(record.jti, record.expires_at)
+    denylist_writer.deny(record.jti, record.expires_at)
     return record
 
 
@@ -203,11 +198,11 @@ class InspectorView(View):
 
     def revoke(self, request, token: str) -> None:
         try:
-            header, claims = verify_access_token(token)
+            header, claims = verify_access_token(token, signing_keys.public_key)
         except InvalidToken as exc:
             messages.error(request, _("Not revoked: %(reason)s") % {"reason": exc.description})
             return
-        row = get_access_token_model().objects.filter(token_checksum=_checksum(token)).first()
+        row = get_access_token_model().objects.filter(token_checksum=token_checksum(token)).first()
         record = revoke(row) if row is not None else record_revocation(token, header, claims)
         self.model_admin.log_change(request, record or row, _("Revoked in the token inspector."))
         security_event("token.revoked_by_staff", request, "access token revoked by staff", jti=claims["jti"])

@@ -7,12 +7,12 @@ through ``create_authorization_response``/``error_response``. This class adds:
 - remembered decisions from ``oauth_jwt.models.Consent`` (same or fewer scopes go
   straight back; more scopes, or ``prompt=consent``, show the page again). DOT's own
   ``approval_prompt`` shortcut, which looks for live access tokens, is switched off;
-- a form bound to what was shown (``oauth_jwt.forms.ConsentForm``);
+- a form bound to what was shown (``server.forms.ConsentForm``);
 - an HTML error page with status 400, never a redirect, for an unknown client, a
   redirect URI that is not registered exactly, or an altered form;
 - a fresh consent page for a form that expired or outlived the session;
 - the RFC 9207 ``iss`` parameter on error redirects too (DOT adds it to codes only);
-- the page headers of ``oauth_jwt.pagesecurity``.
+- the page headers of ``server.pagesecurity``.
 """
 
 from __future__ import annotations

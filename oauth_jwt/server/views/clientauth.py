@@ -19,9 +19,9 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
+from ...checksums import token_checksum
 from .. import request_memo, throttle
 from ..device import DEVICE_CODE_GRANT
-from ..replay import checksum
 from ..throttle import ClientAuthThrottleMixin
 
 SENSITIVE = ("client_secret", "code", "code_verifier", "refresh_token", "device_code", "password")
@@ -35,7 +35,7 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
     def post(self, request, *args, **kwargs):
         """Every grant through one path: DOT's device branch answers a code's status
         before the client has authenticated; here oauthlib and the validator do it
-        (``oauth_jwt.device``)."""
+        (``server.device``)."""
         response = self.authorization_flow_token_response(request)
         if request.POST.get("grant_type") == DEVICE_CODE_GRANT:
             response = self.slow_down(request, response)
@@ -47,7 +47,7 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
         if response.status_code != 400 or json.loads(response.content).get("error") != "authorization_pending":
             return response
         interval = int(oauth2_settings.DEVICE_FLOW_INTERVAL)
-        key = f"oauth_jwt:poll:{checksum(request.POST['device_code'])}"
+        key = f"oauth_jwt:poll:{token_checksum(request.POST['device_code'])}"
         if throttle.first_within(key, interval):
             return response
         slowed = JsonResponse({"error": "slow_down"}, status=400)
@@ -63,7 +63,7 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
         if status == 200:
             access_token = json.loads(body).get("access_token")
             if access_token is not None:
-                digest = checksum(access_token)
+                digest = token_checksum(access_token)
                 # The row this request created, else (a view used outside a request) a query.
                 token = request_memo.access_token(digest)
                 if token is None:

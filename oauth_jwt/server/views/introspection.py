@@ -20,7 +20,6 @@ accepted: a token in a URL ends up in logs.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.contrib.auth import get_user_model
@@ -33,12 +32,13 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
+from ...checksums import token_checksum
 from ...exceptions import InvalidToken
 from ...models import ClientProfile
 from ...resource import jws
 from ...resource.authentication import TokenAuth, is_jwt, opaque_fallback
 from ...resource.verify import verify_access_token
-from .. import revocation
+from .. import denylist_writer, signing_keys
 
 logger = logging.getLogger(__name__)
 
@@ -76,17 +76,19 @@ def introspect(token: str, caller: Caller) -> dict:
     """The RFC 7662 answer for ``token`` as ``caller`` may see it."""
     if not is_jwt(token):
         return _introspect_opaque(token, caller) if opaque_fallback() else INACTIVE
-    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    checksum = token_checksum(token)
     # DOT's row lives exactly as long as the token is neither revoked nor purged.
     if not get_access_token_model().objects.filter(token_checksum=checksum).exists():
         return INACTIVE
     try:
         # This very token is one the hub issued (its row matched the checksum), so
         # whatever `aud` it carries is one the hub gave it; the rest is checked as usual.
-        header, claims = verify_access_token(token, audience=_claimed_audience(_claimed(token)))
+        header, claims = verify_access_token(
+            token, signing_keys.public_key, audience=_claimed_audience(_claimed(token))
+        )
     except InvalidToken:
         return INACTIVE
-    if revocation.is_revoked(claims["jti"], header["kid"]):
+    if denylist_writer.is_revoked(claims["jti"], header["kid"]):
         return INACTIVE
     if not caller.may_see(claims):
         return INACTIVE
