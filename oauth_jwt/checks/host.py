@@ -15,7 +15,6 @@ from django.contrib.auth.hashers import get_hashers
 from django.core import checks
 
 from ..conf import MAX_BODY_BYTES
-from ..server.hashers import ALGORITHM, HASHER_PATH
 from . import registry
 from .ids import (
     E050_HASHER_MISSING,
@@ -49,6 +48,8 @@ def check_hub_project(app_configs=None, **kwargs):
 
 def _hasher_errors() -> list[checks.Error]:
     from oauth2_provider.settings import oauth2_settings
+
+    from ..server.hashers import ALGORITHM, HASHER_PATH
 
     wanted = oauth2_settings.CLIENT_SECRET_HASHER
     algorithms = [hasher.algorithm for hasher in get_hashers()]
