@@ -218,7 +218,8 @@ for path in ("plain", "drf"):
         extra = {"HTTP_AUTHORIZATION": f"Bearer {value}"} if value else {}
         response = client.get(f"/{path}", **extra)
         result[f"{path} {name}"] = [response.status_code, response.json()]
-result["modules"] = sorted(m for m in sys.modules if m.split(".")[0] == "oauth2_provider" or m.startswith("oauth_jwt.server"))
+hub = [m for m in sys.modules if m.split(".")[0] == "oauth2_provider" or m.startswith("oauth_jwt.server")]
+result["modules"] = sorted(hub)
 print(json.dumps(result))
 """
 
