@@ -91,7 +91,7 @@ class TestConsent:
     def test_an_expired_form_leads_to_a_fresh_consent_page(self, page, axe, user, spa_client, callback, monkeypatch):
         page.goto(authorize_url(spa_client, callback.redirect_uri, state="late")[0])
         sign_in(page)
-        monkeypatch.setattr("oauth_jwt.forms.MAX_AGE", -1)  # every signed form has expired
+        monkeypatch.setattr("oauth_jwt.server.forms.MAX_AGE", -1)  # every signed form has expired
         page.get_by_role("button", name="Allow").click()
         assert page.get_by_role("status").inner_text().startswith("The page had been open too long.")
         assert page.get_by_role("heading", level=1).inner_text() == "Photo Printer wants to use your account"
