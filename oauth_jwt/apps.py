@@ -15,8 +15,9 @@ class OAuthJWTConfig(AppConfig):
             # The hub half: DOT's signals, and what the resource half borrows from the
             # hub when both run in this process (its keys, its revocation answer).
             from .resource import local_hub
-            from .server import receivers  # noqa: F401  (connects the signal receivers)
+            from .server import receivers
             from .server.local_hub import HUB
 
+            receivers.connect()
             local_hub.register(HUB)
         install()  # no credential from oauthlib's or DOT's DEBUG logs

@@ -1,11 +1,13 @@
-"""Signal receivers, connected only where DOT is installed.
+"""Signal receivers, connected by ``connect()`` from ``AppConfig.ready()``, only where
+DOT is installed.
 
 - Every way an access-token row dies puts its JWT on the denylist and keeps a
   ``RevokedToken`` record: DOT revokes an access token by deleting its row (the
   revocation endpoint, the admin, refresh rotation and family revocation, a person
   disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
-- A row saved again keeps its checksum although its ``token`` column holds the JWT's
-  record (``token_records``), in that save's one UPDATE.
+- A row loaded from the database holds its JWT's record as a
+  ``token_records.StoredRecord``, as a row just issued does, so saving it again keeps
+  its checksum (``token_records``).
 - A deleted client takes its consents and profile with it (they name it by client_id).
 - A person's account deactivated or given a new password hash ends their codes, access
   and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
@@ -13,11 +15,13 @@
   signal, and is caught when a refresh token is presented instead (``people``).
 """
 
+from __future__ import annotations
+
 import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, Consent
 from . import revocation, token_records
@@ -27,27 +31,11 @@ def _on_access_token_delete(sender, instance, **kwargs) -> None:
     revocation.revoke_access_token(instance)
 
 
-class _StoredRecord(str):
-    """A record in the ``token`` column is not a token. DOT's checksum field keeps the
-    row's checksum when the column is blank (its RFC 9700 path) and recomputes it from
-    the column otherwise; to that field, this text counts as blank."""
-
-    def __bool__(self) -> bool:
-        return False
-
-
-def _keep_checksum(sender, instance, raw=False, **kwargs) -> None:
-    """A row saved again without its JWT (any ``save()`` but DOT's own, which hands the
-    token over again): the record is written as it is and the checksum stays the JWT's."""
-    if raw or instance._state.adding or getattr(instance, "_raw_token", None) is not None:
-        return
-    if token_records.decode(instance.token) is not None:
-        instance.token = _StoredRecord(instance.token)
-
-
-def _plain_record(sender, instance, **kwargs) -> None:
-    if isinstance(instance.token, _StoredRecord):
-        instance.token = str(instance.token)
+def _load_record(sender, instance, **kwargs) -> None:
+    """A deferred ``token`` column is left unread."""
+    text = instance.__dict__.get("token")
+    if type(text) is str and token_records.decode(text) is not None:
+        instance.token = token_records.StoredRecord(text)
 
 
 logger = logging.getLogger(__name__)
@@ -89,14 +77,16 @@ def _on_application_delete(sender, instance, **kwargs) -> None:
     ClientProfile.objects.filter(client_id=instance.client_id).delete()
 
 
-if apps.is_installed("oauth2_provider"):
+def connect() -> None:
+    """Connect the receivers (``AppConfig.ready()``); a project without DOT has none."""
+    if not apps.is_installed("oauth2_provider"):
+        return
     from oauth2_provider.models import get_access_token_model, get_application_model
 
-    AccessToken = get_access_token_model()
-    pre_delete.connect(_on_access_token_delete, sender=AccessToken, dispatch_uid="oauth_jwt_revoke")
-    pre_save.connect(_keep_checksum, sender=AccessToken, dispatch_uid="oauth_jwt_keep_checksum")
-    post_save.connect(_plain_record, sender=AccessToken, dispatch_uid="oauth_jwt_plain_record")
+    access_token = get_access_token_model()
+    pre_delete.connect(_on_access_token_delete, sender=access_token, dispatch_uid="oauth_jwt_revoke")
+    post_init.connect(_load_record, sender=access_token, dispatch_uid="oauth_jwt_load_record")
     post_delete.connect(_on_application_delete, sender=get_application_model(), dispatch_uid="oauth_jwt_forget")
-    User = settings.AUTH_USER_MODEL
-    pre_save.connect(_note_credentials_change, sender=User, dispatch_uid="oauth_jwt_credentials")
-    post_save.connect(_revoke_on_credentials_change, sender=User, dispatch_uid="oauth_jwt_revoke_user")
+    user = settings.AUTH_USER_MODEL
+    pre_save.connect(_note_credentials_change, sender=user, dispatch_uid="oauth_jwt_credentials")
+    post_save.connect(_revoke_on_credentials_change, sender=user, dispatch_uid="oauth_jwt_revoke_user")
