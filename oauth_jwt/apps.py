@@ -9,7 +9,6 @@ class OAuthJWTConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the checks)
-        from .redaction import install
 
         if apps.is_installed("oauth2_provider"):
             # The hub half: DOT's signals, and what the resource half borrows from the
@@ -20,4 +19,3 @@ class OAuthJWTConfig(AppConfig):
 
             receivers.connect()
             local_hub.register(HUB)
-        install()  # no credential from oauthlib's or DOT's DEBUG logs

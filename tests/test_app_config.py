@@ -1,9 +1,10 @@
 """``AppConfig.ready()`` stays tiny: it connects the receivers, once however often it
-runs; importing ``receivers`` connects nothing."""
+runs, and changes nothing process-wide; importing ``receivers`` connects nothing."""
 
 from __future__ import annotations
 
 import importlib
+import logging
 
 import pytest
 from django.apps import apps
@@ -44,3 +45,9 @@ def test_importing_the_receivers_connects_nothing(reconnect):
     disconnect_all()
     importlib.reload(receivers)
     assert disconnect_all() == [False] * len(RECEIVERS)
+
+
+def test_ready_leaves_the_log_record_factory_alone():
+    """Credential redaction is a filter in the project's LOGGING (``redaction``)."""
+    apps.get_app_config("oauth_jwt").ready()
+    assert logging.getLogRecordFactory() is logging.LogRecord

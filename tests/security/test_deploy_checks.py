@@ -19,10 +19,12 @@ from oauth_jwt.checks.ids import (
     W034_RSA_KEY_SIZE,
     W035_HTTP_REDIRECT_URI,
     W037_PROCESS_LOCAL_CACHE,
+    W038_LOGS_UNREDACTED,
     W045_CLIENT_ID_LIKE_SUBJECT,
     W046_OPEN_CIMD,
 )
 from oauth_jwt.models import SigningKey
+from oauth_jwt.redaction import RedactCredentials
 
 from ..conftest import make_client
 
@@ -57,6 +59,7 @@ def run_all() -> set[str]:
         deploy_checks.check_open_cimd,
         deploy_checks.check_shared_caches,
         deploy_checks.check_stored_keys_and_clients,
+        deploy_checks.check_log_redaction,
     ):
         found |= ids(check())
     return found
@@ -96,6 +99,7 @@ def test_checks_are_registered_for_deploy_only():
         deploy_checks.check_open_cimd,
         deploy_checks.check_shared_caches,
         deploy_checks.check_stored_keys_and_clients,
+        deploy_checks.check_log_redaction,
     ):
         assert check in deploy and check not in everyday
         assert "security" in check.tags
@@ -230,9 +234,53 @@ def test_w037_process_local_denylist_and_throttle_cache(production, backend):
     assert W037_PROCESS_LOCAL_CACHE in command_output()
 
 
-def test_every_message_has_a_hint():
+def _logging(handler_filters: list, filters: dict | None = None) -> dict:
+    handlers = {"out": {"class": "logging.StreamHandler", "filters": handler_filters}}
+    return {"version": 1, "filters": filters or {}, "handlers": handlers, "root": {"handlers": ["out"]}}
+
+
+def test_w038_handlers_without_the_redaction_filter(production):
+    assert W038_LOGS_UNREDACTED not in ids(deploy_checks.check_log_redaction())  # authhub's LOGGING has it
+    production.LOGGING = _logging([], {"quiet": {"()": "django.utils.log.RequireDebugFalse"}})
+    assert ids(deploy_checks.check_log_redaction()) == {W038_LOGS_UNREDACTED}
+    assert W038_LOGS_UNREDACTED in command_output()
+
+
+@pytest.mark.parametrize(
+    "handler_filters, filters",
+    [
+        (["redact"], {"redact": {"()": "oauth_jwt.redaction.RedactCredentials"}}),
+        (["redact"], {"redact": {"()": RedactCredentials}}),
+        ([RedactCredentials()], None),
+    ],
+    ids=["dotted-path", "class", "instance"],
+)
+def test_w038_any_way_of_naming_the_filter_will_do(production, handler_filters, filters):
+    production.LOGGING = _logging(handler_filters, filters)
+    assert deploy_checks.check_log_redaction() == []
+
+
+@pytest.mark.parametrize("config", [{}, {"version": 1}, {"version": 1, "handlers": {}}])
+def test_w038_no_handler_no_warning(production, config):
+    """Django's own default logging sends no oauthlib or DOT record anywhere."""
+    production.LOGGING = config
+    assert deploy_checks.check_log_redaction() == []
+
+
+def test_w038_logging_configured_elsewhere_is_not_read(production):
+    production.LOGGING_CONFIG = None
+    production.LOGGING = _logging([])
+    assert deploy_checks.check_log_redaction() == []
+
+
+def test_every_message_has_a_hint(settings):
+    settings.LOGGING = _logging([])
     found = []
-    for check in (deploy_checks.check_issuer_and_secrets, deploy_checks.check_shared_caches):
+    for check in (
+        deploy_checks.check_issuer_and_secrets,
+        deploy_checks.check_shared_caches,
+        deploy_checks.check_log_redaction,
+    ):
         found += check()
     assert found and all(m.hint for m in found)
 
