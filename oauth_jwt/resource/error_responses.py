@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
-from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable
+from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, oauth_error
 
 REALM = "api"
 
@@ -38,7 +38,7 @@ def missing_token_response() -> JsonResponse:
 
 def error_response(exc: OAuthJWTError, scopes: Iterable[str] | None = None) -> JsonResponse:
     scopes = list(scopes or []) if isinstance(exc, InsufficientScope) else None
-    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status_code)
+    response = oauth_error(exc.error, exc.description, status=exc.status_code)
     if isinstance(exc, TemporarilyUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     else:

@@ -43,6 +43,7 @@ from oauthlib.common import Request as OAuthlibRequest
 from oauthlib.oauth2.rfc6749 import errors
 
 from ...conf import jwt_settings
+from ...exceptions import oauth_error
 from ...models import ClientProfile
 from .. import consents, throttle
 from ..device_forms import MAX_LENGTH, UserCodeForm, display, normalise
@@ -65,9 +66,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _oauth_error(error: errors.OAuth2Error) -> JsonResponse:
-    response = JsonResponse(json.loads(error.json), status=error.status_code)
-    response["Cache-Control"] = "no-store"
-    return response
+    return oauth_error(error.error, error.description or "", status=error.status_code)
 
 
 def device_scope(application, requested: str | None) -> str:
