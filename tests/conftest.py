@@ -1,5 +1,29 @@
 """Shared fixtures: users, clients with known secrets, one signing key for the session,
-and helpers that obtain tokens the way a client would, over HTTP."""
+settings changes for one test, and helpers that obtain tokens the way a client would,
+over HTTP.
+
+``OAUTH_JWT`` for one test, the way DOT's suite changes ``OAUTH2_PROVIDER``: the marker
+merges keys onto the test settings' dict before the test runs (on a test, a class or a
+module; the closest wins per key), and the fixture changes keys during the test::
+
+    @pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=3)
+    def test_throttled(client): ...
+
+    def test_later(oauth_jwt_settings):
+        oauth_jwt_settings(LEEWAY_SECONDS=0)     # merge keys
+        oauth_jwt_settings.without("BRANDING")  # drop keys
+        oauth_jwt_settings["ISSUER"]            # read one
+
+Both go through pytest-django's ``settings`` fixture: ``setting_changed`` fires (the JWK
+set and verified-token caches reset) and the test's end restores the dict. The marker
+applies before the test's other fixtures, so a fixture that sets the same key (e.g.
+``production`` in tests/security/test_deploy_checks.py) wins; change such a key with the
+fixture in the test. Left as plain assignments: a ``OAUTH_JWT`` that is not a dict
+(tests/test_settings_checks.py), a resource server's whole dict
+(tests/resource_server/test_checks.py), ``point_hub_at`` (which repoints the caches and
+DOT's settings with it) and ``override_settings`` blocks that check a value before and
+after (tests/test_keys.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +34,7 @@ import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -57,6 +82,40 @@ def _fresh_process_state():
         cache.clear()
     yield
     signing_keys.invalidate_cache()
+
+
+class OAuthJWTSettings:
+    """``OAUTH_JWT`` for one test, changed through pytest-django's ``settings``."""
+
+    def __init__(self, settings) -> None:
+        self._settings = settings
+
+    def __call__(self, **values: Any) -> None:
+        """Merge ``values`` onto the current ``OAUTH_JWT``."""
+        self._settings.OAUTH_JWT = {**self._settings.OAUTH_JWT, **values}
+
+    def without(self, *keys: str) -> None:
+        """Drop ``keys`` (their defaults apply)."""
+        self._settings.OAUTH_JWT = {k: v for k, v in self._settings.OAUTH_JWT.items() if k not in keys}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._settings.OAUTH_JWT[key]
+
+
+@pytest.fixture
+def oauth_jwt_settings(request, settings) -> OAuthJWTSettings:
+    """Changes ``OAUTH_JWT`` for one test, starting from the ``oauth_jwt_settings`` markers."""
+    override = OAuthJWTSettings(settings)
+    for marker in reversed(list(request.node.iter_markers("oauth_jwt_settings"))):
+        override(**marker.kwargs)
+    return override
+
+
+@pytest.fixture(autouse=True)
+def _oauth_jwt_settings_marker(request) -> None:
+    """A test with the marker gets its settings even without asking for the fixture."""
+    if request.node.get_closest_marker("oauth_jwt_settings") is not None:
+        request.getfixturevalue("oauth_jwt_settings")
 
 
 @pytest.fixture

@@ -50,16 +50,15 @@ class FakeIntrospection:
 
 
 @pytest.fixture
-def endpoint(settings):
+def endpoint(oauth_jwt_settings):
     fake = FakeIntrospection()
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "REVOCATION_CHECK": "introspection",
-        "INTROSPECTION_URL": fake.url,
-        "INTROSPECTION_CLIENT_ID": "reports api",
-        "INTROSPECTION_CLIENT_SECRET": "s3cr:t",
-        "INTROSPECTION_CACHE_SECONDS": 1,
-    }
+    oauth_jwt_settings(
+        REVOCATION_CHECK="introspection",
+        INTROSPECTION_URL=fake.url,
+        INTROSPECTION_CLIENT_ID="reports api",
+        INTROSPECTION_CLIENT_SECRET="s3cr:t",
+        INTROSPECTION_CACHE_SECONDS=1,
+    )
     yield fake
     fake.stop()
 

@@ -68,16 +68,15 @@ class FakeHub:
 
 
 @pytest.fixture
-def fake_hub(settings):
+def fake_hub(oauth_jwt_settings):
     hub = FakeHub()
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "ISSUER": ISSUER,
-        "AUDIENCE": AUDIENCE,
-        "METADATA_URL": hub.url + "/.well-known/oauth-authorization-server",
-        "JWKS_REFRESH_INTERVAL_SECONDS": 0.5,
-        "REVOCATION_CHECK": "none",
-    }
+    oauth_jwt_settings(
+        ISSUER=ISSUER,
+        AUDIENCE=AUDIENCE,
+        METADATA_URL=hub.url + "/.well-known/oauth-authorization-server",
+        JWKS_REFRESH_INTERVAL_SECONDS=0.5,
+        REVOCATION_CHECK="none",
+    )
     remote_keys.reset()
     yield hub
     hub.stop()
@@ -109,8 +108,8 @@ def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
     assert auth.sub == "42"
 
 
-def test_jwks_url_skips_discovery(fake_hub, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "METADATA_URL": "", "JWKS_URL": fake_hub.url + "/jwks"}
+def test_jwks_url_skips_discovery(fake_hub, oauth_jwt_settings):
+    oauth_jwt_settings(METADATA_URL="", JWKS_URL=fake_hub.url + "/jwks")
     _, public = fake_hub.new_key()
     assert remote_keys.remote_key(public["kid"]) is not None
     assert "/.well-known/oauth-authorization-server" not in fake_hub.hits
@@ -209,12 +208,8 @@ def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
     assert remote_keys.remote_key(unseen["kid"]) is None
 
 
-def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(settings, caplog):
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "ISSUER": ISSUER,
-        "METADATA_URL": "http://127.0.0.1:9/.well-known/oauth-authorization-server",
-    }
+@pytest.mark.oauth_jwt_settings(ISSUER=ISSUER, METADATA_URL="http://127.0.0.1:9/.well-known/oauth-authorization-server")
+def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(caplog):
     remote_keys.reset()
     try:
         with pytest.raises(TemporarilyUnavailable) as raised:
@@ -240,6 +235,6 @@ def test_lifespan_from_cache_control(header, expected):
     assert remote_keys.lifespan_from(header) == expected
 
 
-def test_lifespan_without_cache_control_is_the_default(settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_MAX_AGE_SECONDS": 120}
+@pytest.mark.oauth_jwt_settings(JWKS_MAX_AGE_SECONDS=120)
+def test_lifespan_without_cache_control_is_the_default():
     assert remote_keys.lifespan_from("") == 120.0
