@@ -28,16 +28,20 @@ after (tests/test_keys.py).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.cache import caches
 from jwcrypto import jwk as jc_jwk
 from jwcrypto import jwt as jc_jwt
@@ -72,6 +76,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """One RS256 signing key for the whole session (key generation is slow)."""
     with django_db_blocker.unblock():
         signing_keys.ensure_active_key()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _parse_each_private_key_once():
+    """Each test reads the signing keys afresh (below), and parsing an RSA key checks it
+    (~50 ms, most of a short test). The same PEM bytes give the same immutable key, so
+    the session parses each one once; decryption still runs every time."""
+    parse = functools.lru_cache(maxsize=None)(serialization.load_pem_private_key)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        serialization, "load_pem_private_key", lambda data, *args, **kwargs: parse(bytes(data), *args, **kwargs)
+    )
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)
@@ -265,6 +283,14 @@ def code_flow_token(client, user, c: Client, scope="read", **params) -> dict:
 
 def refresh(client, c: Client, refresh_token: str, **extra):
     return token_request(client, c, grant_type="refresh_token", refresh_token=refresh_token, **extra)
+
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A loopback HTTP server (a fake hub) answering from a daemon thread; its
+    ``shutdown()`` returns within 50 ms, not the half second of the default poll."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
 
 
 def bearer(token: str) -> dict:
