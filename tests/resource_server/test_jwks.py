@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import jwt
 import pytest
@@ -16,6 +15,8 @@ from jwt.algorithms import ECAlgorithm
 from oauth_jwt.exceptions import InvalidToken, TemporarilyUnavailable
 from oauth_jwt.resource import remote_keys, signatures
 from oauth_jwt.resource.authentication import authenticate_token
+
+from ..conftest import serve_in_thread
 
 ISSUER = "https://hub.example.test"
 AUDIENCE = "https://reports.example.test/api/"
@@ -50,9 +51,8 @@ class FakeHub:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve_in_thread(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def new_key(self, **jwk_changes):
         private = ec.generate_private_key(ec.SECP256R1())
@@ -125,27 +125,27 @@ def test_metadata_naming_another_issuer_is_not_trusted(fake_hub, caplog):
     assert record.event == "jwks.discovery_failed" and "another issuer" in record.getMessage()
 
 
-def test_the_jwk_set_is_kept_for_its_max_age(fake_hub):
+def test_the_jwk_set_is_kept_for_its_max_age(fake_hub, clock):
     fake_hub.cache_control = "public, max-age=1"
     _, public = fake_hub.new_key()
     for _ in range(5):
         assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 1
-    time.sleep(1.1)
+    clock.advance(1.1)
     assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 2
 
 
-def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub):
+def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub, clock):
     _, public = fake_hub.new_key()
     assert remote_keys.remote_key(public["kid"]) is not None
-    time.sleep(0.6)
+    clock.advance(0.6)
     for _ in range(20):
         assert remote_keys.remote_key("no-such-kid") is None
     assert fake_hub.hits["/jwks"] == 2
     _, rotated = fake_hub.new_key()
     assert remote_keys.remote_key(rotated["kid"]) is None  # still within the interval
-    time.sleep(0.6)
+    clock.advance(0.6)
     assert remote_keys.remote_key(rotated["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 3
 
@@ -193,18 +193,18 @@ def test_an_oversized_jwk_set_is_refused(fake_hub):
         remote_keys.remote_key(public["kid"])
 
 
-def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
+def test_an_unreachable_hub_keeps_known_keys_only(fake_hub, clock):
     fake_hub.cache_control = "max-age=1"
     private, public = fake_hub.new_key()
     token = sign(private, public)
     authenticate_token(token)
     _, unseen = fake_hub.new_key()
     fake_hub.stop()
-    time.sleep(1.1)  # the cached set is stale and the hub is gone
+    clock.advance(1.1)  # the cached set is stale and the hub is gone
     _, auth = authenticate_token(token)
     assert auth.jti
     assert remote_keys.remote_key(public["kid"]) is not None
-    time.sleep(0.6)
+    clock.advance(0.6)
     assert remote_keys.remote_key(unseen["kid"]) is None
 
 
