@@ -7,4 +7,4 @@ third of the walk's CPU time went into those million iterations."""
 
 from bench.plain_dot.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["tests.upgrade.hashers.QuickPBKDF2PasswordHasher"]
+PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
