@@ -96,8 +96,8 @@ def test_e056_the_device_verification_uri(provider):
 
 
 @pytest.mark.parametrize("paths", ["/api/", ["api/"], [3]])
-def test_e057_bearer_paths(settings, paths):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": paths}
+def test_e057_bearer_paths(oauth_jwt_settings, paths):
+    oauth_jwt_settings(BEARER_PATHS=paths)
     assert_error(ids_.E057_BEARER_PATHS, "['/api/']", check=check_settings)
 
 

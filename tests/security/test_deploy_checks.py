@@ -39,9 +39,9 @@ REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, oauth_jwt_settings):
     """A configuration that passes every oauth_jwt deploy check."""
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, **SAFE}
+    oauth_jwt_settings(**SAFE)
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": SAFE["ISSUER"]}
     settings.SECRET_KEY = "s" * 10 + "0b8e7d6c5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b"
     settings.CACHES = REDIS
@@ -111,29 +111,29 @@ def test_debug_is_flagged_by_django(production):
 
 
 @pytest.mark.parametrize("issuer", ["http://auth.example.com", "http://10.0.0.5:8000"])
-def test_w030_plain_http_issuer(production, issuer):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
+def test_w030_plain_http_issuer(production, oauth_jwt_settings, issuer):
+    oauth_jwt_settings(ISSUER=issuer)
     production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": issuer}
     assert W030_HTTP_ISSUER in ids(deploy_checks.check_issuer_and_secrets())
     assert W030_HTTP_ISSUER in command_output()
 
 
 @pytest.mark.parametrize("issuer", ["http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000"])
-def test_w030_loopback_http_issuer_is_fine(production, issuer):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
+def test_w030_loopback_http_issuer_is_fine(production, oauth_jwt_settings, issuer):
+    oauth_jwt_settings(ISSUER=issuer)
     assert W030_HTTP_ISSUER not in ids(deploy_checks.check_issuer_and_secrets())
 
 
-def test_w031_key_encryption_secret_unset(production):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": None}
+def test_w031_key_encryption_secret_unset(production, oauth_jwt_settings):
+    oauth_jwt_settings(KEY_ENCRYPTION_SECRET=None)
     assert ids(deploy_checks.check_issuer_and_secrets()) == {W031_KEY_SECRET_DERIVED}
     assert W031_KEY_SECRET_DERIVED in command_output()
 
 
 @pytest.mark.parametrize("secret", ["short-secret", "same"])
-def test_w032_weak_key_encryption_secret(production, secret):
+def test_w032_weak_key_encryption_secret(production, oauth_jwt_settings, secret):
     value = production.SECRET_KEY if secret == "same" else secret
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": value}
+    oauth_jwt_settings(KEY_ENCRYPTION_SECRET=value)
     assert ids(deploy_checks.check_issuer_and_secrets()) == {W032_KEY_SECRET_WEAK}
     assert W032_KEY_SECRET_WEAK in command_output()
 
@@ -144,8 +144,8 @@ def test_w033_placeholder_secret_key(production):
     assert W033_PLACEHOLDER_SECRET_KEY in command_output()
 
 
-def test_w034_rsa_key_size_setting(production):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "RSA_KEY_SIZE": 1024}
+def test_w034_rsa_key_size_setting(production, oauth_jwt_settings):
+    oauth_jwt_settings(RSA_KEY_SIZE=1024)
     assert ids(deploy_checks.check_stored_keys_and_clients()) == {W034_RSA_KEY_SIZE}
     assert W034_RSA_KEY_SIZE in command_output()
 

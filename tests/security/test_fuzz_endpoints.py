@@ -174,9 +174,9 @@ def assert_oauth_error(response, allowed: set[str]) -> None:
 
 
 @pytest.fixture
-def roomy(settings):
+def roomy(settings, oauth_jwt_settings):
     """Fuzz past the client-authentication throttle and the sign-in lockout."""
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 10**6}
+    oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=10**6)
     settings.AXES_FAILURE_LIMIT = 10**6
 
 
