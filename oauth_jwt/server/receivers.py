@@ -11,16 +11,19 @@
   and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
   hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()`` sends no
   signal, and is caught when a refresh token is presented instead (``people``).
+- A sign-in records its time in the session (``authtime``): ``max_age`` and the
+  ``auth_time`` of the tokens it leads to.
 """
 
 import logging
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, Consent
-from . import revocation, token_records
+from . import authtime, revocation, token_records
 
 
 def _on_access_token_delete(sender, instance, **kwargs) -> None:
@@ -100,3 +103,4 @@ if apps.is_installed("oauth2_provider"):
     User = settings.AUTH_USER_MODEL
     pre_save.connect(_note_credentials_change, sender=User, dispatch_uid="oauth_jwt_credentials")
     post_save.connect(_revoke_on_credentials_change, sender=User, dispatch_uid="oauth_jwt_revoke_user")
+    user_logged_in.connect(authtime.record, dispatch_uid="oauth_jwt_auth_time")
