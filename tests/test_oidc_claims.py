@@ -222,3 +222,14 @@ def test_a_provider_that_cannot_work_is_a_check_error(settings, path, says):
 def test_a_project_provider_passes_the_check(settings):
     use_provider(settings, "tests.test_oidc_claims.Verified")
     assert check_settings() == []
+
+
+class Broken(UserClaims):
+    def scope_claims(self):
+        raise RuntimeError("no profile table")
+
+
+def test_a_provider_that_raises_is_reported_not_a_crash(settings):
+    use_provider(settings, "tests.test_oidc_claims.Broken")
+    (message,) = check_settings()
+    assert message.id == "oauth_jwt.E114" and "RuntimeError: no profile table" in message.msg

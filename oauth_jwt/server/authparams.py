@@ -10,7 +10,8 @@ malformed one without the request's state and redirect URI: a 400 page).
   (``request_not_supported`` / ``request_uri_not_supported``, OIDC Core §6.1, RFC 9101
   §10.4), rather than a code issued from the other parameters;
 - one of the parameters read here given twice (RFC 6749 §3.1);
-- a ``prompt`` value that is unknown, or ``none`` with another one;
+- a ``prompt`` value that is unknown, or ``none`` with another one (``create`` is left
+  to DOT, which answers 400 while its registration is off: OIDC Prompt Create §4.1.1);
 - a ``max_age`` that is not a whole number of seconds;
 - a ``claims`` parameter that is not a JSON object of the OIDC Core §5.5 shape.
 
@@ -86,7 +87,7 @@ def refusal(params: QueryDict, request=None) -> OAuth2Error | None:
         if len(params.getlist(name)) > 1:
             return InvalidRequestError(description=f"Duplicate {name} parameter.", request=request)
     prompt = prompts(params)
-    if prompt - set(prompt_values_supported()):
+    if prompt - {*PROMPTS, "create"}:
         return InvalidRequestError(description="Unsupported prompt value.", request=request)
     if "none" in prompt and len(prompt) > 1:
         description = "Prompt none is mutually exclusive with other values."
