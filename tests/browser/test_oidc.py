@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from oauth_jwt.server.authtime import SESSION_KEY
-from tests.browser.conftest import authorize_url, sign_in
+from tests.browser.conftest import allow_new_app, authorize_url, sign_in
 from tests.browser.test_flows import exchange, http
 from tests.conftest import PASSWORD
 
@@ -57,11 +57,7 @@ def test_the_consent_page_says_what_userinfo_releases(page, live_server, user, s
 
 
 def test_login_hint_and_prompt_login(page, live_server, user, spa_client, callback):
-    url, _ = authorize_url(spa_client, callback.redirect_uri, scope="openid")
-    page.goto(url)
-    sign_in(page)
-    page.get_by_role("button", name="Allow").click()
-    callback.wait(page)
+    allow_new_app(page, callback, spa_client, scope="openid")
     (first,) = Session.objects.all()
     earlier = first.get_decoded()[SESSION_KEY] - 600  # as if signed in ten minutes ago
     first.session_data = Session.objects.encode({**first.get_decoded(), SESSION_KEY: earlier})
