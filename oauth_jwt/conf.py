@@ -115,6 +115,28 @@ def import_path(value: Any) -> Callable | None:
         raise SettingValueError(f"cannot be imported: {exc}") from exc
 
 
+def claims_provider(value: Any) -> Any:
+    """An import string (or the object) of a class with ``scope_claims()`` and
+    ``claims(user, names)``, returned as an instance; ``None`` for the hub's default
+    (``oauth_jwt.server.userclaims.UserClaims``, which the core does not import)."""
+    from .scope_claims import checked
+
+    provider = import_path(value)
+    if provider is None:
+        return None
+    if not callable(getattr(provider, "scope_claims", None)) or not callable(getattr(provider, "claims", None)):
+        raise SettingValueError("must have the methods scope_claims() and claims(user, names)")
+    try:
+        if isinstance(provider, type):
+            provider = provider()
+        checked(provider)
+    except ValueError as exc:
+        raise SettingValueError(str(exc)) from None
+    except Exception as exc:  # the project's code: `check` reports it, never crashes on it
+        raise SettingValueError(f"failed: {type(exc).__name__}: {exc}") from None
+    return provider
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -169,6 +191,13 @@ SETTINGS: dict[str, Setting] = {
     "USER_RESOLVER": Setting("local", choice(*USER_RESOLVERS)),
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
     "CLAIMS_HOOK": Setting(None, import_path),
+    # The claims about a person that each scope releases at userinfo and in ID tokens:
+    # a class with scope_claims() and claims(user, names) (oauth_jwt.server.userclaims).
+    "CLAIMS_PROVIDER": Setting(
+        None,
+        claims_provider,
+        example="For example OAUTH_JWT['CLAIMS_PROVIDER'] = 'myproject.claims.Claims' (docs/oidc.md).",
+    ),
     # Client authentication at the token, revocation and introspection endpoints:
     # failures allowed per client and address within the window, then 429 (throttle.py).
     "CLIENT_AUTH_MAX_FAILURES": Setting(10, integer(minimum=1)),
@@ -324,6 +353,10 @@ class OAuthJWTSettings:
     @property
     def CLAIMS_HOOK(self):
         return self._get("CLAIMS_HOOK")
+
+    @property
+    def CLAIMS_PROVIDER(self):
+        return self._get("CLAIMS_PROVIDER")
 
     @property
     def CLIENT_AUTH_MAX_FAILURES(self) -> int:

@@ -257,6 +257,11 @@ def authorize_query(c: Client, **params) -> dict:
 def authorize(client, user, c: Client, scope="read", challenge=None, **params):
     """Sign in as ``user`` and approve ``c`` on the consent page; return the redirect."""
     client.force_login(user)
+    return approve(client, c, scope=scope, challenge=challenge, **params)
+
+
+def approve(client, c: Client, scope="read", challenge=None, **params):
+    """Approve ``c`` on the consent page, as whoever is signed in; return the redirect."""
     query = authorize_query(c, scope=scope, **({"code_challenge": challenge} if challenge else {}), **params)
     page = client.get("/o/authorize/", query)
     assert page.status_code == 200, page.content
@@ -272,8 +277,19 @@ def redirect_params(response) -> dict:
 
 
 def code_flow_token(client, user, c: Client, scope="read", **params) -> dict:
+    """Sign in as ``user``, approve ``c`` and redeem the code; return the token response."""
+    client.force_login(user)
+    return approved_token(client, c, scope=scope, **params)
+
+
+def approved_token(client, c: Client, scope="read", **params) -> dict:
+    """Approve ``c`` as whoever is signed in and redeem the code."""
     verifier, challenge = pkce_pair()
-    code = redirect_params(authorize(client, user, c, scope=scope, challenge=challenge, **params))["code"]
+    code = redirect_params(approve(client, c, scope=scope, challenge=challenge, **params))["code"]
+    return redeem(client, c, code, verifier)
+
+
+def redeem(client, c: Client, code: str, verifier: str) -> dict:
     response = token_request(
         client, c, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, code_verifier=verifier
     )

@@ -45,6 +45,7 @@ WRONG = {
     "RETRY_AFTER_SECONDS": 0,
     "USER_RESOLVER": "ldap",
     "CLAIMS_HOOK": "oauth_jwt.no_such_module.hook",
+    "CLAIMS_PROVIDER": "oauth_jwt.server.userclaims.release",
     "CLIENT_AUTH_MAX_FAILURES": "10",
     "CLIENT_AUTH_WINDOW_SECONDS": None,
     "THROTTLE_CACHE": ["default"],

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .client_policy import access_token_expires_in
 from .device import load_device_grant
 
@@ -52,12 +54,14 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "REFRESH_TOKEN_ADMIN_CLASS": "oauth_jwt.server.admin.dot.RefreshTokenAdmin",
         "GRANT_ADMIN_CLASS": "oauth_jwt.server.admin.dot.GrantAdmin",
         "ID_TOKEN_ADMIN_CLASS": "oauth_jwt.server.admin.dot.IDTokenAdmin",
+        # What the consent page says each scope allows: for profile and email, the
+        # claims the default CLAIMS_PROVIDER releases (oauth_jwt.server.userclaims).
         "SCOPES": {
-            "openid": "Sign you in with your account",
-            "profile": "See your name and username",
-            "email": "See your email address",
-            "read": "Read your data",
-            "write": "Change your data",
+            "openid": _("Sign you in with your account"),
+            "profile": _("See your name and username"),
+            "email": _("See your email address and whether it is verified"),
+            "read": _("Read your data"),
+            "write": _("Change your data"),
         },
         "DEFAULT_SCOPES": ["read"],
         "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,

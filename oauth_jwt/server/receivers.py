@@ -13,6 +13,8 @@ DOT is installed.
   and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
   hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()`` sends no
   signal, and is caught when a refresh token is presented instead (``people``).
+- A sign-in records its time in the session (``authtime``): ``max_age`` and the
+  ``auth_time`` of the tokens it leads to.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, Consent
-from . import revocation, token_records
+from . import authtime, revocation, token_records
 
 
 def _on_access_token_delete(sender, instance, **kwargs) -> None:
@@ -90,3 +93,4 @@ def connect() -> None:
     user = settings.AUTH_USER_MODEL
     pre_save.connect(_note_credentials_change, sender=user, dispatch_uid="oauth_jwt_credentials")
     post_save.connect(_revoke_on_credentials_change, sender=user, dispatch_uid="oauth_jwt_revoke_user")
+    user_logged_in.connect(authtime.record, dispatch_uid="oauth_jwt_auth_time")

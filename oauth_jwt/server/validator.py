@@ -21,8 +21,10 @@ from ..resource import signatures
 from ..resource.authentication import authenticate_token, is_jwt, opaque_fallback
 from . import request_memo, signing_keys, token_records, tokens
 from .audience import AudienceMixin, default_audience
+from .authparams import AuthorizationParamsMixin
 from .client_policy import ClientPolicyMixin
 from .device import DeviceGrantMixin
+from .oidc_claims import OIDCClaimsMixin
 from .people import PeopleMixin
 from .prompt_none import SilentPromptMixin
 from .redirects import RedirectURIPolicyMixin
@@ -36,6 +38,8 @@ class JWTOAuth2Validator(
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,
+    AuthorizationParamsMixin,
+    OIDCClaimsMixin,
     DeviceGrantMixin,
     ReplayProtectionMixin,
     RedirectURIPolicyMixin,
