@@ -101,4 +101,11 @@ class OIDCDiscoveryView(_Amend, ConnectDiscoveryInfoView):
         ]
         data["id_token_signing_alg_values_supported"] = _published_algorithms()
         data["prompt_values_supported"] = [p for p in data.get("prompt_values_supported", []) if p != "create"]
+        if oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED:
+            data["end_session_endpoint"] = absolute_url("oauth2_provider:rp-initiated-logout")
+        # OpenID Connect Back-Channel Logout 1.0 §2.1 (server.backchannel); ID tokens
+        # issued through a sign-in session carry its `sid`.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
+        data["frontchannel_logout_supported"] = False
         return data
