@@ -245,3 +245,9 @@ def test_signing_out_sends_from_the_background_at_once(client, user, listening, 
         time.sleep(0.05)
     assert LogoutDelivery.objects.get().delivered_at is not None
     connection.close()
+
+
+def test_a_logout_token_is_no_access_token(client, api, user, web_client):
+    token = logout_delivery.logout_token(web_client.client_id, str(user.pk), "sid")
+    assert api(token).status_code == 401
+    assert client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

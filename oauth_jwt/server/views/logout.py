@@ -110,7 +110,8 @@ class RPInitiatedLogoutView(DOTLogoutView):
     def dispatch(self, request, *args, **kwargs):
         # A repeated parameter, a control byte, a body that is not a form: refused
         # before anything is looked up (PostgreSQL refuses a NUL in a query: a 500).
-        if params.problem(request, {}) is not None:
+        enabled = oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED  # else DOT's 404
+        if enabled and params.problem(request, {}) is not None:
             return self.error_page("invalid_request")
         return super().dispatch(request, *args, **kwargs)
 
