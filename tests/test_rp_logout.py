@@ -152,14 +152,28 @@ def test_staying_signed_in(client, web_client, id_token):
     assert signed_in(client)
 
 
-def test_the_confirmation_needs_the_csrf_token(user, web_client):
+def test_a_post_without_the_csrf_token_is_a_request_not_a_confirmation(user, web_client, id_token):
+    """Clients may send their request by POST; only the hub's own form confirms."""
     from django.test import Client
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
-    answer = browser.post("/o/logout/", {"client_id": web_client.client_id, "allow": "true"})
-    assert answer.status_code == 403
-    assert "_auth_user_id" in browser.session
+    data = {"client_id": web_client.client_id, "post_logout_redirect_uri": LOGGED_OUT, "allow": "true"}
+    page = browser.post("/o/logout/", data)
+    assert page.status_code == 200 and "_auth_user_id" in browser.session
+    assert page.context["form"].initial["post_logout_redirect_uri"] == LOGGED_OUT
+    token = page.context["csrf_token"]
+    answer = browser.post("/o/logout/", {**data, "csrfmiddlewaretoken": str(token)})
+    assert answer.status_code == 302 and answer["Location"] == LOGGED_OUT
+    assert "_auth_user_id" not in browser.session
+
+
+def test_a_client_may_post_its_request(client, id_token):
+    response = client.post(
+        "/o/logout/", {"id_token_hint": id_token, "post_logout_redirect_uri": LOGGED_OUT, "state": "p"}
+    )
+    assert response.status_code == 302 and response["Location"] == f"{LOGGED_OUT}?state=p"
+    assert not signed_in(client)
 
 
 def test_a_hint_from_an_earlier_session_asks_first(client, user, id_token):

@@ -12,7 +12,9 @@ rules.
   ``post_logout_redirect_uris`` (https, or http on loopback), with ``state`` added.
   Every refusal is a page with status 400, never a redirect.
 - The person is asked first unless the hint names them and was issued in this very
-  session (its ``sid``), or ``OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT`` says always.
+  session (its ``sid``), or ``OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT`` says always. A
+  client may send its request by GET or POST; only a POST that passes Django's CSRF
+  check (the confirmation form) can confirm.
 - Signing out ends the session (``logout()``: the clients signed in during it are told
   by back-channel logout) and, with ``OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS`` (DOT's
   default), revokes the tokens the clients got during that session. Nothing is revoked
@@ -30,10 +32,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import exceptions as dot_errors
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.models import get_application_model
@@ -99,8 +103,17 @@ def hinted_client(claims: dict[str, Any]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def csrf_passes(request) -> bool:
+    """Django's CSRF check of ``request``, as the middleware would run it on a view
+    that is not exempt."""
+    check = CsrfViewMiddleware(lambda r: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {}) is None
+
+
 @method_decorator(secure_page, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")
 class RPInitiatedLogoutView(DOTLogoutView):
     template_name = "oauth_jwt/logout_confirm.html"
     error_template_name = "oauth_jwt/logout_error.html"
@@ -114,6 +127,16 @@ class RPInitiatedLogoutView(DOTLogoutView):
         if enabled and params.problem(request, {}) is not None:
             return self.error_page("invalid_request")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """The confirmation form (it carries the CSRF token), or a client sending its
+        request by POST (RP-Initiated Logout 1.0 §2: GET and POST): handled as a GET,
+        never as a confirmation."""
+        if csrf_passes(request):
+            return super().post(request, *args, **kwargs)
+        request.GET = request.POST.copy()
+        request.GET.pop("allow", None)
+        return self.get(request, *args, **kwargs)
 
     # --- the request -----------------------------------------------------------------
 
