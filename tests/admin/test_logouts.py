@@ -98,3 +98,13 @@ def test_a_failed_logout_can_be_sent_again(admin_client):
         assert len(receiver.received) == 1
     finally:
         receiver.stop()
+
+
+def test_the_dashboard_counts_failed_logouts(admin_client):
+    from django.utils import timezone
+
+    delivery(gave_up_at=timezone.now())
+    delivery()
+    html = admin_client.get("/admin/").content.decode()
+    assert '<td class="oauth-jwt-failed-logouts">1</td>' in html
+    assert f"{DELIVERIES}?status=failed" in html

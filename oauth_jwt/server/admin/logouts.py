@@ -66,6 +66,9 @@ class LogoutDeliveryAdmin(ActionsOnlyMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ("oauth_jwt/admin.css",)}  # underlined breadcrumb links (axe: link-in-text-block)
+
     @admin.display(description=_("status"))
     def status(self, obj: LogoutDelivery) -> str:
         return dict(STATUSES)[status_of(obj)]
