@@ -17,7 +17,7 @@ from django.utils import timezone
 from oauth_jwt.models import ClientProfile, ClientSession, LogoutDelivery
 from oauth_jwt.server import logout_delivery, sessions
 
-from .conftest import code_flow_token, make_client, refresh, verify_independently
+from .conftest import PASSWORD, code_flow_token, make_client, refresh, verify_independently
 from .logout_receiver import Receiver, verify_logout_token
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,11 @@ def test_a_logout_token_is_no_access_token(client, api, user, web_client):
     token = logout_delivery.logout_token(web_client.client_id, str(user.pk), "sid")
     assert api(token).status_code == 401
     assert client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_signing_in_as_someone_else_ends_the_first_persons_session(client, user, other_user, listening, receiver):
+    code_flow_token(client, user, listening, scope="openid")
+    response = client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(other_user.pk)
+    row = LogoutDelivery.objects.get()
+    assert row.subject == str(user.pk) and row.reason == "signed_out" and row.sid
