@@ -19,6 +19,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Subquery
 from django.http import HttpRequest
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
@@ -69,7 +70,8 @@ def revoke_session_tokens(user, sid_value: str) -> None:
 
 
 class SessionMixin:
-    """Validator mixin: the ``sid`` from the authorization to the ID tokens."""
+    """Validator mixin: the ``sid`` from the authorization to the ID tokens. Nothing is
+    read on the way but where an ID token is minted."""
 
     def save_authorization_code(self, client_id, code, request, *args, **kwargs):
         super().save_authorization_code(client_id, code, request, *args, **kwargs)
@@ -79,36 +81,32 @@ class SessionMixin:
                 sid=value, user=request.user, client_id=client_id, code_checksum=checksum(code["code"])
             )
 
-    def validate_code(self, client_id, code, client, request, *args, **kwargs):
-        valid = super().validate_code(client_id, code, client, request, *args, **kwargs)
-        if valid:
-            rows = ClientSession.objects.filter(code_checksum=checksum(code))
-            setattr(request, REQUEST_ATTRIBUTE, rows.values_list("sid", flat=True).first())
-        return valid
-
-    def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs):
-        valid = super().validate_refresh_token(refresh_token, client, request, *args, **kwargs)
-        family = getattr(getattr(request, "refresh_token_instance", None), "token_family", None)
-        if valid and family is not None:
-            rows = ClientSession.objects.filter(token_family=family)
-            setattr(request, REQUEST_ATTRIBUTE, rows.values_list("sid", flat=True).first())
-        return valid
-
     def _save_bearer_token(self, token, request, *args, **kwargs):
+        """The refresh-token family the code led to, for the ID tokens of its refreshes
+        (one UPDATE)."""
         result = super()._save_bearer_token(token, request, *args, **kwargs)
         if request.grant_type == "authorization_code" and token.get("refresh_token"):
-            family = (
-                get_refresh_token_model()
-                .objects.filter(token_checksum=checksum(token["refresh_token"]))
-                .values_list("token_family", flat=True)
-                .first()
+            family = get_refresh_token_model().objects.filter(token_checksum=checksum(token["refresh_token"]))
+            ClientSession.objects.filter(code_checksum=checksum(request.code)).update(
+                token_family=Subquery(family.values("token_family")[:1])
             )
-            ClientSession.objects.filter(code_checksum=checksum(request.code)).update(token_family=family)
         return result
 
     def get_id_token_dictionary(self, token, token_handler, request):
         claims, expiration_time = super().get_id_token_dictionary(token, token_handler, request)
-        value = getattr(request, REQUEST_ATTRIBUTE, None)
+        value = session_of(request)
         if value:
             claims["sid"] = value
         return claims, expiration_time
+
+
+def session_of(request) -> str | None:
+    """The ``sid`` of the session a token request's code (or refresh token) came from."""
+    if request.grant_type == "authorization_code":
+        rows = ClientSession.objects.filter(code_checksum=checksum(request.code))
+    else:
+        family = getattr(getattr(request, "refresh_token_instance", None), "token_family", None)
+        if family is None:
+            return None
+        rows = ClientSession.objects.filter(token_family=family)
+    return rows.values_list("sid", flat=True).first()
