@@ -83,6 +83,12 @@ def number(value: Any) -> float:
     return float(value)
 
 
+def positive_number(value: Any) -> float:
+    if number(value) == 0:
+        raise SettingValueError("must be more than 0")
+    return float(value)
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise SettingValueError(f"must be True or False, not {type(value).__name__}")
@@ -206,6 +212,12 @@ SETTINGS: dict[str, Setting] = {
     # Reverse proxies in front of the hub that append to X-Forwarded-For. 0: the client
     # address is REMOTE_ADDR; n: the n-th address from the right of X-Forwarded-For.
     "TRUSTED_PROXY_COUNT": Setting(0, integer(minimum=0)),
+    # Back-channel logout (oauth_jwt.server.backchannel): how long a client may take to answer,
+    # how often a logout token is tried before the hub gives up, and whether it is sent
+    # at once from a background thread (else only by `manage.py sendlogouts`).
+    "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": Setting(5, positive_number),
+    "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": Setting(8, integer(minimum=1)),
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": Setting(True, boolean),
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
     "BRANDING": Setting({}, mapping),
     # On a hub upgraded from plain DOT: a bearer token that is not a JWT is looked up in
@@ -373,6 +385,18 @@ class OAuthJWTSettings:
     @property
     def TRUSTED_PROXY_COUNT(self) -> int:
         return self._get("TRUSTED_PROXY_COUNT")
+
+    @property
+    def BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS(self) -> float:
+        return self._get("BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS")
+
+    @property
+    def BACKCHANNEL_LOGOUT_MAX_ATTEMPTS(self) -> int:
+        return self._get("BACKCHANNEL_LOGOUT_MAX_ATTEMPTS")
+
+    @property
+    def BACKCHANNEL_LOGOUT_IN_BACKGROUND(self) -> bool:
+        return self._get("BACKCHANNEL_LOGOUT_IN_BACKGROUND")
 
     @property
     def BRANDING(self) -> branding.Branding:

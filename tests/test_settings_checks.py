@@ -53,6 +53,9 @@ WRONG = {
     "BRANDING": "AuthHub",
     "BEARER_PATHS": ["api/"],
     "OPAQUE_TOKEN_FALLBACK": "no",
+    "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": "5",
+    "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": 0,
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": 1,
 }
 # The pages keep their default branding rather than fail; `check` still refuses it.
 FALLS_BACK = {"BRANDING"}

@@ -41,6 +41,10 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
         "PKCE_REQUIRED": True,
         "OIDC_ENABLED": True,
+        # RP-initiated logout (server.views.logout): the person is asked unless the
+        # client's id_token_hint names them and comes from this very session.
+        "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+        "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
         # http stays for RFC 8252 loopback redirects (native apps): oauth_jwt.server.redirects
         # refuses every other http redirect URI at the authorization endpoint, and
         # `check --deploy` names clients registering one (W035). DOT's gate below would

@@ -10,9 +10,12 @@ DOT is installed.
   its checksum (``token_records``).
 - A deleted client takes its consents and profile with it (they name it by client_id).
 - A person's account deactivated or given a new password hash ends their codes, access
-  and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
-  hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()`` sends no
-  signal, and is caught when a refresh token is presented instead (``people``).
+  and refresh tokens at once (``consents.revoke_tokens``), and the clients they are
+  connected to are told by back-channel logout (``backchannel``). Any change of the
+  stored hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()``
+  sends no signal, and is caught when a refresh token is presented instead (``people``).
+- A person signing out (any Django sign-out) ends their session's ``sid``: the clients
+  signed in during it are told by back-channel logout.
 - A sign-in records its time in the session (``authtime``): ``max_age`` and the
   ``auth_time`` of the tokens it leads to.
 """
@@ -23,7 +26,7 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, Consent
@@ -63,16 +66,27 @@ def _note_credentials_change(sender, instance, raw=False, update_fields=None, **
 
 
 def _revoke_on_credentials_change(sender, instance, raw=False, **kwargs) -> None:
+    from .backchannel import account_changed
     from .consents import revoke_tokens
 
     reason = instance.__dict__.pop("_oauth_jwt_revoke", None)
     if reason is None:
         return
+    account_changed(instance, reason)
     revoke_tokens(instance)
     logger.info(
         "tokens of an account revoked",
         extra={"event": "account.tokens_revoked", "reason": reason, "subject": str(instance.pk)},
     )
+
+
+def _on_logged_out(sender, request=None, user=None, **kwargs) -> None:
+    from .backchannel import session_ended
+    from .sessions import current_sid
+
+    sid = current_sid(request) if request is not None else None
+    if user is not None and sid:
+        session_ended(user, sid)
 
 
 def _on_application_delete(sender, instance, **kwargs) -> None:
@@ -94,3 +108,4 @@ def connect() -> None:
     pre_save.connect(_note_credentials_change, sender=user, dispatch_uid="oauth_jwt_credentials")
     post_save.connect(_revoke_on_credentials_change, sender=user, dispatch_uid="oauth_jwt_revoke_user")
     user_logged_in.connect(authtime.record, dispatch_uid="oauth_jwt_auth_time")
+    user_logged_out.connect(_on_logged_out, dispatch_uid="oauth_jwt_session_ended")

@@ -29,12 +29,14 @@ from .people import PeopleMixin
 from .prompt_none import SilentPromptMixin
 from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
+from .sessions import SessionMixin
 
 logger = logging.getLogger(__name__)
 
 
 class JWTOAuth2Validator(
     PeopleMixin,
+    SessionMixin,
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,

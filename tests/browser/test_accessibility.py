@@ -230,6 +230,7 @@ class TestAdmin:
             "/admin/oauth_jwt/revokedtoken/",
             "/admin/oauth_jwt/signingkey/",
             "/admin/oauth_jwt/consent/",
+            "/admin/oauth_jwt/logoutdelivery/",
         ],
     )
     def test_lists(self, page, axe, live_server, staff_user, service_client, path):

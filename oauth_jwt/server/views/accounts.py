@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import global_settings, settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
@@ -56,6 +56,14 @@ class LoginView(auth_views.LoginView):
         if hint is not None:
             initial["username"] = hint
         return initial
+
+    def form_valid(self, form):
+        # Django's login() drops another person's session silently; signing them out
+        # first tells the clients of that session (back-channel logout).
+        signed_in = self.request.user
+        if signed_in.is_authenticated and signed_in.pk != form.get_user().pk:
+            logout(self.request)
+        return super().form_valid(form)
 
     def get_default_redirect_url(self) -> str:
         if settings.LOGIN_REDIRECT_URL == global_settings.LOGIN_REDIRECT_URL:

@@ -17,6 +17,7 @@ through ``create_authorization_response``/``error_response``. This class adds:
   redirect URI that is not registered exactly, or an altered form;
 - a fresh consent page for a form that expired or outlived the session;
 - the RFC 9207 ``iss`` parameter on error redirects too (DOT adds it to codes only);
+- the session's OpenID Connect ``sid`` handed to the code (``server.sessions``);
 - the page headers of ``server.pagesecurity``.
 """
 
@@ -38,7 +39,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
 from ...models import ClientProfile
-from .. import audience, authparams, authtime, consents, forms
+from .. import audience, authparams, authtime, consents, forms, sessions
 from ..locales import speak_ui_locales
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
 from .errors import fresh_consent
@@ -192,6 +193,9 @@ class ConsentView(AuthorizationView):
 
     def create_authorization_response(self, request, scopes, credentials, allow):
         credentials = {**credentials, "auth_time": authtime.of_session(request)}
+        if allow:
+            # The session's OIDC ``sid``, to the code and the ID tokens (``sessions``).
+            credentials = {**credentials, sessions.REQUEST_ATTRIBUTE: sessions.sid(request)}
         result = super().create_authorization_response(request, scopes, credentials, allow)
         if allow:
             scope_list = scopes.split() if isinstance(scopes, str) else list(scopes)

@@ -110,4 +110,11 @@ class OIDCDiscoveryView(_Amend, ConnectDiscoveryInfoView):
         languages = locales.supported()
         if languages:
             data["ui_locales_supported"] = languages
+        if oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED:
+            data["end_session_endpoint"] = absolute_url("oauth2_provider:rp-initiated-logout")
+        # OpenID Connect Back-Channel Logout 1.0 §2.1 (server.backchannel); ID tokens
+        # issued through a sign-in session carry its `sid`.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
+        data["frontchannel_logout_supported"] = False
         return data
