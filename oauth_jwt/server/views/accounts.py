@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 
+from ...compat import PostOnlyLogout
 from ..pagesecurity import secure, secure_page
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,9 @@ class LoginView(auth_views.LoginView):
 
 
 @method_decorator(secure_page, name="dispatch")
-class LogoutView(auth_views.LogoutView):
-    """POST only (Django's rule); ``next`` is honoured when it stays on this site."""
+class LogoutView(PostOnlyLogout, auth_views.LogoutView):
+    """POST only (Django's rule since 5.0; on 4.2 too); ``next`` is honoured when it stays
+    on this site."""
 
     template_name = "oauth_jwt/logged_out.html"
 
