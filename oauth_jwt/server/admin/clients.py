@@ -18,6 +18,7 @@ from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
+from ...compat import HttpsURLField
 from ...models import ClientProfile
 from ...subjects import could_be_a_persons_sub
 from .common import no_store, security_event
@@ -75,12 +76,11 @@ class ClientForm(DOTApplicationForm):
         max_value=MAX_LIFETIME_SECONDS,
         help_text=_("Empty: the hub's default."),
     )
-    homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
-    logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
-    default_audience = forms.URLField(
+    homepage = HttpsURLField(label=_("Homepage"), required=False)
+    logo_uri = HttpsURLField(label=_("Logo"), required=False)
+    default_audience = HttpsURLField(
         label=_("Default audience"),
         required=False,
-        assume_scheme="https",
         help_text=_("The 'aud' of its tokens asked for without a resource. Empty: the hub's DEFAULT_AUDIENCE."),
     )
     allowed_resources = ResourceListField(

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ...compat import log_deletions
 from ...models import Consent
 from ..consents import disconnect
 from .common import security_event
@@ -49,7 +50,7 @@ class ConsentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke selected consents and the tokens they allowed"), permissions=("delete",))
     def revoke(self, request, queryset):
         consents = list(queryset.select_related("user"))
-        self.log_deletions(request, queryset)
+        log_deletions(self, request, queryset)
         for consent in consents:
             self._revoke(request, consent)
         count = len(consents)

@@ -22,6 +22,7 @@ from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
 from oauth2_provider.models import get_application_model
 
+from ...compat import PostOnlyLogout
 from ...loopback import is_plaintext_outside_loopback
 from .. import authparams
 from ..locales import speak_ui_locales
@@ -85,8 +86,9 @@ def client_origin(request: HttpRequest) -> str | None:
 
 
 @method_decorator(secure_page, name="dispatch")
-class LogoutView(auth_views.LogoutView):
-    """POST only (Django's rule); ``next`` is honoured when it stays on this site."""
+class LogoutView(PostOnlyLogout, auth_views.LogoutView):
+    """POST only (Django's rule since 5.0; on 4.2 too); ``next`` is honoured when it stays
+    on this site."""
 
     template_name = "oauth_jwt/logged_out.html"
 

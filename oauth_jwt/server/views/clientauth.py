@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +19,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
 from ...checksums import token_checksum
+from ...compat import login_not_required
 from ...exceptions import oauth_error
 from .. import request_memo, throttle
 from ..device import DEVICE_CODE_GRANT

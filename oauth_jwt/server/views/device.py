@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -42,6 +41,7 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.common import Request as OAuthlibRequest
 from oauthlib.oauth2.rfc6749 import errors
 
+from ...compat import login_not_required
 from ...conf import jwt_settings
 from ...exceptions import oauth_error
 from ...models import ClientProfile

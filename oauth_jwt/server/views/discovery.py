@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from oauth2_provider.views import ConnectDiscoveryInfoView, OAuthServerMetadataView
 
+from ...compat import login_not_required
 from ...conf import jwt_settings
 from .. import authparams, locales, signing_keys
 

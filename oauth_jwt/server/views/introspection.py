@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
@@ -33,6 +32,7 @@ from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
 from ...checksums import token_checksum
+from ...compat import login_not_required
 from ...exceptions import InvalidToken, oauth_error
 from ...models import ClientProfile
 from ...resource import jws

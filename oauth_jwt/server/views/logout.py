@@ -30,7 +30,6 @@ from typing import Any
 import jwt
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.response import TemplateResponse
@@ -45,6 +44,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import RPInitiatedLogoutView as DOTLogoutView
 from oauthlib.common import add_params_to_uri
 
+from ...compat import login_not_required
 from ...conf import jwt_settings
 from ...loopback import is_plaintext_outside_loopback
 from .. import params, sessions, signing_keys

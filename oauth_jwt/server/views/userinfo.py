@@ -13,11 +13,11 @@ access token in the ``Authorization`` header.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 
+from ...compat import login_not_required
 from ...exceptions import InsufficientScope, InvalidToken
 from ...resource.authentication import authenticate_token, get_token_from_request
 from ...resource.error_responses import error_response, missing_token_response
