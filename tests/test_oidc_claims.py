@@ -26,7 +26,8 @@ from tests.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-PROTOCOL = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "jti"}
+# `sid`: the sign-in session, for back-channel logout (server/sessions.py).
+PROTOCOL = {"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "jti", "sid"}
 DJANGO_USER_CLAIMS = {"name", "given_name", "family_name", "preferred_username", "email", "email_verified"}
 
 

@@ -24,7 +24,7 @@ from .claims import auth_time
 
 AUTH_TIME_MEMBER = "oauth_jwt_auth_time"
 # The claims an ID token can carry besides the released ones (oauthlib adds at_hash).
-ID_TOKEN_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "jti")
+ID_TOKEN_CLAIMS = ("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "jti", "sid")
 
 
 def _claims_request(value: Any) -> dict:
