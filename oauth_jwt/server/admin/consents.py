@@ -34,8 +34,11 @@ class ConsentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=None):
+        # Django 6.1 passes action_location (and deprecates overrides without it); up to
+        # 6.0 there is none to pass on.
+        where = {} if action_location is None else {"action_location": action_location}
+        actions = super().get_actions(request, **where)
         # A plain delete would leave the tokens behind; "revoke" takes them along.
         actions.pop("delete_selected", None)
         return actions
