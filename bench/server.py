@@ -33,19 +33,20 @@ def free_port() -> int:
 
 
 class Server:
-    """``gunicorn`` with sync workers serving a Django settings module."""
+    """``gunicorn`` with sync workers serving a Django settings module from ``root``
+    (this tree, or another revision's: ``bench/ab.py``)."""
 
-    def __init__(self, settings: str, env: dict[str, str], workers: int, log: Path) -> None:
+    def __init__(self, settings: str, env: dict[str, str], workers: int, log: Path, root: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         command = [
             sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{HOST}:{self.port}",
-            "--chdir", str(ROOT), "--log-level", "warning", "django.core.wsgi:get_wsgi_application()",
+            "--chdir", str(root), "--log-level", "warning", "django.core.wsgi:get_wsgi_application()",
         ]  # fmt: skip
         full_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": settings}
         self._log = open(log, "a")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            command, cwd=ROOT, env=full_env, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
+            command, cwd=root, env=full_env, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -1,0 +1,255 @@
+"""A/B at the HTTP level: other revisions of this repository against a base, in one run.
+
+    bench/ab.py --variant with=HEAD~1 --variant without=HEAD
+    bench/ab.py --variant base=main --variant pyjwt=my-branch --scenarios api,api_fresh --rounds 9
+
+The first ``--variant`` is the base. Each revision is exported with ``git archive`` into
+the work directory and served from there by gunicorn (its own oauth_jwt, authhub and
+``bench.seed``; this checkout's virtualenv), with a database and a Redis key prefix of
+its own. Every round runs every scenario against every variant, the variants' order
+rotating from round to round, so that load from elsewhere on a shared machine falls on
+each alike; the table gives each variant's median over the rounds and the median of its
+per-round ratios to the base (with their range). A revision must contain ``bench/seed.py``
+with its ``mint`` action.
+
+Scenarios (client credentials, RS256; the cache is the process's local memory, or Redis):
+
+- ``token``: ``POST /o/token/``;  ``token_redis``: the same, throttle counts in Redis.
+- ``api``: ``GET /api/me`` with one token again and again (the verified-token cache
+  answers); ``api_redis``: the same with the Redis denylist (one ``MGET`` per request).
+- ``api_fresh``: ``GET /api/me`` with a token the server has not seen before on every
+  request (``--fresh-tokens`` of them, more than a worker's verified-token cache keeps).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import BASE_ENV, PG, basic  # noqa: E402
+from bench.server import ROOT, Server, request, wrk  # noqa: E402
+
+GIT = shutil.which("git") or "/usr/bin/git"
+CLIENT = "bench-hashed"
+# scenario: (cache, what is measured)
+SCENARIOS = {
+    "token": ("local", "token"),
+    "token_redis": ("redis", "token"),
+    "api": ("local", "api"),
+    "api_redis": ("redis", "api"),
+    "api_fresh": ("local", "fresh"),
+}
+
+
+class Variant:
+    def __init__(self, name: str, rev: str, work: Path) -> None:
+        self.name = name
+        sha = git("rev-parse", "--verify", f"{rev}^{{commit}}")
+        self.rev = f"{rev} ({sha[:12]})"
+        self.root = work / "trees" / f"{name}-{sha[:12]}"
+        if not self.root.exists():
+            self.root.mkdir(parents=True)
+            archive = subprocess.run([GIT, "archive", sha], cwd=ROOT, capture_output=True, check=True).stdout
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(self.root, filter="data")
+        self.servers: dict[str, Server] = {}
+        self.tokens: dict[str, str] = {}
+        self.secret = ""
+        self.fresh = Path()
+
+    def seed(self, env: dict[str, str], *argv: str) -> dict:
+        full = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.seed", *argv], cwd=self.root, env=full, capture_output=True, text=True,
+            timeout=900,
+        )  # fmt: skip
+        if out.returncode:
+            raise RuntimeError(f"{self.name}: bench.seed {argv[0]} failed:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def git(*argv: str) -> str:
+    return subprocess.run([GIT, *argv], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+class AB:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work = Path(args.work_dir).resolve()
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.log = self.work / "servers.log"
+        self.log.write_text("")
+        self.variants = [Variant(*spec.split("=", 1), self.work) for spec in args.variant]
+        self.caches = {SCENARIOS[s][0] for s in args.scenarios}
+
+    def database_url(self, variant: Variant, db: str) -> str:
+        if db == "sqlite":
+            return f"sqlite:///{self.work / (variant.name + '.sqlite3')}"
+        return PG + self.args.pg_prefix + variant.name
+
+    def reset(self, variant: Variant, db: str) -> dict[str, str]:
+        env = {**BASE_ENV, "DATABASE_URL": self.database_url(variant, db), "CACHE_URL": "locmem://"}
+        if db == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                (self.work / f"{variant.name}.sqlite3{suffix}").unlink(missing_ok=True)
+        else:
+            import psycopg
+
+            with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {self.args.pg_prefix}{variant.name} WITH (FORCE)")
+                conn.execute(f"CREATE DATABASE {self.args.pg_prefix}{variant.name}")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=variant.root, env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+            check=True, timeout=600,
+        )  # fmt: skip
+        return env
+
+    def start(self, variant: Variant, db: str) -> None:
+        env = self.reset(variant, db)
+        variant.secret = variant.seed(env, "setup", "--algorithm", "RS256")["clients"][CLIENT]
+        variant.seed(env, "fill", "--rows", "1000")
+        if "api_fresh" in self.args.scenarios:
+            variant.fresh = self.work / f"fresh-{variant.name}-{db}.txt"
+            count = str(self.args.fresh_tokens)
+            variant.seed(env, "mint", "--client", CLIENT, "--count", count, "--out", str(variant.fresh))
+        redis = f"redis://127.0.0.1:6379/{self.args.redis_db}?key_prefix=ab{os.getpid()}{variant.name}{db}"
+        for cache in sorted(self.caches):
+            cache_env = {**env, "CACHE_URL": redis if cache == "redis" else "locmem://"}
+            server = Server("bench.settings", cache_env, self.args.workers, self.log, root=variant.root)
+            variant.servers[cache] = server
+            variant.tokens[cache] = self.token(server, variant.secret)
+
+    def token(self, server: Server, secret: str) -> str:
+        status, body = request(
+            f"{server.url}/o/token/",
+            b"grant_type=client_credentials&scope=read",
+            {"Authorization": basic(CLIENT, secret), "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if status != 200:
+            raise RuntimeError(f"token endpoint answered {status}: {body[:200]!r}")
+        return json.loads(body)["access_token"]
+
+    def measure(self, variant: Variant, scenario: str) -> dict[str, float]:
+        cache, kind = SCENARIOS[scenario]
+        server, duration, cap = variant.servers[cache], self.args.duration, 200_000
+        if kind == "token":
+            self.token(server, variant.secret)
+            env = {
+                "BENCH_BODY": "grant_type=client_credentials&scope=read",
+                "BENCH_BASIC": basic(CLIENT, variant.secret)[6:],
+            }
+            return wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap)
+        if kind == "fresh":
+            return wrk(f"{server.url}/api/me", "tokens.lua", {"BENCH_TOKENS": str(variant.fresh)}, duration, cap)
+        token = variant.tokens[cache]
+        status, body = request(f"{server.url}/api/me", headers={"Authorization": f"Bearer {token}"})
+        if status != 200:
+            raise RuntimeError(f"{variant.name}: /api/me answered {status}: {body[:200]!r}")
+        return wrk(f"{server.url}/api/me", "get.lua", {"BENCH_TOKEN": token}, duration, cap)
+
+    def run_backend(self, db: str) -> dict:
+        samples = {s: {v.name: [] for v in self.variants} for s in self.args.scenarios}
+        try:
+            for variant in self.variants:
+                self.start(variant, db)
+            for round_no in range(self.args.rounds):
+                shift = round_no % len(self.variants)
+                order = self.variants[shift:] + self.variants[:shift]
+                for scenario in self.args.scenarios:
+                    for variant in order:
+                        samples[scenario][variant.name].append(self.measure(variant, scenario))
+                print(f"[ab] {db}: round {round_no + 1} of {self.args.rounds}", file=sys.stderr, flush=True)
+        finally:
+            for variant in self.variants:
+                for server in variant.servers.values():
+                    server.stop()
+                variant.servers = {}
+        return samples
+
+    def run(self) -> dict:
+        started = time.monotonic()
+        results = {
+            "variants": {v.name: v.rev for v in self.variants},
+            "settings": {k: v for k, v in vars(self.args).items() if k != "variant"},
+            "backends": {},
+        }
+        for db in self.args.databases:
+            print(f"[ab] {db} ...", file=sys.stderr, flush=True)
+            results["backends"][db] = self.run_backend(db)
+            (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
+        results["elapsed_s"] = round(time.monotonic() - started)
+        (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
+        return results
+
+
+def render(results: dict) -> str:
+    """One row per database, scenario and variant other than the base."""
+    names = list(results["variants"])
+    base = names[0]
+    rounds = results["settings"]["rounds"]
+    lines = [
+        f"| Database | Scenario | Variant | {base} (req/s) | variant (req/s) | variant / {base} | range of rounds |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for db, scenarios in results["backends"].items():
+        for scenario, by_variant in scenarios.items():
+            ref = [s["rps"] for s in by_variant[base]]
+            for name in names[1:]:
+                got = [s["rps"] for s in by_variant[name]]
+                ratios = [g / r for g, r in zip(got, ref, strict=True) if r]
+                failed = sum(s["failed"] for s in by_variant[name] + by_variant[base])
+                note = f" ({failed} failed)" if failed else ""
+                lines.append(
+                    f"| {db} | {scenario} | {name} | {statistics.median(ref):,.1f} | {statistics.median(got):,.1f}"
+                    f" | {statistics.median(ratios):.3f}×{note} | {min(ratios):.2f}–{max(ratios):.2f}× ({rounds}) |"
+                )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--variant", action="append", default=[], help="NAME=REVISION; the first is the base")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), type=lambda s: s.split(","))
+    parser.add_argument("--databases", default="sqlite,postgresql", type=lambda s: s.split(","))
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk measurement (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
+    parser.add_argument("--fresh-tokens", type=int, default=16_000, help="tokens minted for api_fresh")
+    parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument("--pg-prefix", default="bench_ab_", help="PostgreSQL database name = prefix + variant name")
+    parser.add_argument("--work-dir", default=str(ROOT / "var" / "bench-ab"))
+    parser.add_argument("--render", metavar="RESULTS_JSON", help="print the table of an earlier run and exit")
+    args = parser.parse_args()
+    if args.render:
+        print(render(json.loads(Path(args.render).read_text())))
+        return
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    names = [v.partition("=")[0] for v in args.variant]
+    if (
+        unknown
+        or len(names) < 2
+        or len(set(names)) < len(names)
+        or not all(re.fullmatch(r"[a-z0-9_]+", n) for n in names)
+    ):
+        parser.error(
+            f"need two or more NAME=REVISION variants (NAME: a-z, 0-9, _) and scenarios among {', '.join(SCENARIOS)}"
+        )
+    results = AB(args).run()
+    print(render(results))
+
+
+if __name__ == "__main__":
+    main()

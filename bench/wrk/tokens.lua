@@ -1,0 +1,29 @@
+-- GET with a different bearer token per request, read from BENCH_TOKENS (one per line);
+-- thread i of n uses lines i, i+n, i+2n, ... and starts over at the end of its share.
+dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+
+local tokens = {}
+local next_index = 1
+
+function init(args)
+  local stride = tonumber(os.getenv("BENCH_THREADS"))
+  local i = 0
+  for line in io.lines(os.getenv("BENCH_TOKENS")) do
+    if i % stride == tid then
+      table.insert(tokens, line)
+    end
+    i = i + 1
+  end
+end
+
+function request()
+  local token = tokens[next_index]
+  next_index = next_index % #tokens + 1
+  return wrk.format("GET", nil, { ["Authorization"] = "Bearer " .. token })
+end
