@@ -120,7 +120,6 @@ class AB:
     def start(self, variant: Variant, db: str) -> None:
         env = self.reset(variant, db)
         variant.secret = variant.seed(env, "setup", "--algorithm", "RS256")["clients"][CLIENT]
-        variant.seed(env, "fill", "--rows", "1000")
         if "api_fresh" in self.args.scenarios:
             variant.fresh = self.work / f"fresh-{variant.name}-{db}.txt"
             count = str(self.args.fresh_tokens)
@@ -131,6 +130,8 @@ class AB:
             server = Server("bench.settings", cache_env, self.args.workers, self.log, root=variant.root)
             variant.servers[cache] = server
             variant.tokens[cache] = self.token(server, variant.secret)
+        # Like bench/run.py's 1k rows: copies of the row the first token request wrote.
+        variant.seed(env, "fill", "--rows", "1000")
 
     def token(self, server: Server, secret: str) -> str:
         status, body = request(
