@@ -65,7 +65,6 @@ class Variant:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 tar.extractall(self.root, filter="data")
         self.servers: dict[str, Server] = {}
-        self.tokens: dict[str, str] = {}
         self.secret = ""
         self.fresh = Path()
 
@@ -129,7 +128,7 @@ class AB:
             cache_env = {**env, "CACHE_URL": redis if cache == "redis" else "locmem://"}
             server = Server("bench.settings", cache_env, self.args.workers, self.log, root=variant.root)
             variant.servers[cache] = server
-            variant.tokens[cache] = self.token(server, variant.secret)
+            self.token(server, variant.secret)
         # Like bench/run.py's 1k rows: copies of the row the first token request wrote.
         variant.seed(env, "fill", "--rows", "1000")
 
@@ -155,14 +154,15 @@ class AB:
             return wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap)
         if kind == "fresh":
             return wrk(f"{server.url}/api/me", "tokens.lua", {"BENCH_TOKENS": str(variant.fresh)}, duration, cap)
-        token = variant.tokens[cache]
-        status, body = request(f"{server.url}/api/me", headers={"Authorization": f"Bearer {token}"})
-        if status != 200:
-            raise RuntimeError(f"{variant.name}: /api/me answered {status}: {body[:200]!r}")
+        token = self.token(server, variant.secret)  # a run outlasts a token's lifetime
+        for _ in range(4):  # every worker has verified it before the timing starts
+            status, body = request(f"{server.url}/api/me", headers={"Authorization": f"Bearer {token}"})
+            if status != 200:
+                raise RuntimeError(f"{variant.name}: /api/me answered {status}: {body[:200]!r}")
         return wrk(f"{server.url}/api/me", "get.lua", {"BENCH_TOKEN": token}, duration, cap)
 
-    def run_backend(self, db: str) -> dict:
-        samples = {s: {v.name: [] for v in self.variants} for s in self.args.scenarios}
+    def run_backend(self, db: str, results: dict) -> None:
+        samples = results["backends"][db] = {s: {v.name: [] for v in self.variants} for s in self.args.scenarios}
         try:
             for variant in self.variants:
                 self.start(variant, db)
@@ -172,13 +172,13 @@ class AB:
                 for scenario in self.args.scenarios:
                     for variant in order:
                         samples[scenario][variant.name].append(self.measure(variant, scenario))
+                (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
                 print(f"[ab] {db}: round {round_no + 1} of {self.args.rounds}", file=sys.stderr, flush=True)
         finally:
             for variant in self.variants:
                 for server in variant.servers.values():
                     server.stop()
                 variant.servers = {}
-        return samples
 
     def run(self) -> dict:
         started = time.monotonic()
@@ -189,8 +189,7 @@ class AB:
         }
         for db in self.args.databases:
             print(f"[ab] {db} ...", file=sys.stderr, flush=True)
-            results["backends"][db] = self.run_backend(db)
-            (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
+            self.run_backend(db, results)
         results["elapsed_s"] = round(time.monotonic() - started)
         (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
         return results
@@ -200,7 +199,6 @@ def render(results: dict) -> str:
     """One row per database, scenario and variant other than the base."""
     names = list(results["variants"])
     base = names[0]
-    rounds = results["settings"]["rounds"]
     lines = [
         f"| Database | Scenario | Variant | {base} (req/s) | variant (req/s) | variant / {base} | range of rounds |",
         "|---|---|---|---:|---:|---:|---|",
@@ -210,7 +208,8 @@ def render(results: dict) -> str:
             ref = [s["rps"] for s in by_variant[base]]
             for name in names[1:]:
                 got = [s["rps"] for s in by_variant[name]]
-                ratios = [g / r for g, r in zip(got, ref, strict=True) if r]
+                rounds = min(len(got), len(ref))  # an interrupted run has a partial last round
+                ratios = [g / r for g, r in zip(got[:rounds], ref[:rounds], strict=True) if r]
                 failed = sum(s["failed"] for s in by_variant[name] + by_variant[base])
                 note = f" ({failed} failed)" if failed else ""
                 lines.append(
