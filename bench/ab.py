@@ -29,11 +29,13 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tarfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,6 +45,8 @@ from bench.server import ROOT, Server, request, wrk  # noqa: E402
 
 GIT = shutil.which("git") or "/usr/bin/git"
 CLIENT = "bench-hashed"
+# wrk's connections per run: responses cut off when a run ends may still have spent tokens.
+connections_per_run = 4
 # scenario: (cache, what is measured)
 SCENARIOS = {
     "token": ("local", "token"),
@@ -65,6 +69,7 @@ class Variant:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
                 tar.extractall(self.root, filter="data")
         self.servers: dict[str, Server] = {}
+        self.fresh_used = 0  # fresh tokens spent so far: the next run starts after them
         self.secret = ""
         self.fresh = Path()
 
@@ -120,7 +125,7 @@ class AB:
         env = self.reset(variant, db)
         variant.secret = variant.seed(env, "setup", "--algorithm", "RS256")["clients"][CLIENT]
         if "api_fresh" in self.args.scenarios:
-            variant.fresh = self.work / f"fresh-{variant.name}-{db}.txt"
+            variant.fresh, variant.fresh_used = self.work / f"fresh-{variant.name}-{db}.txt", 0
             count = str(self.args.fresh_tokens)
             variant.seed(env, "mint", "--client", CLIENT, "--count", count, "--out", str(variant.fresh))
         redis = f"redis://127.0.0.1:6379/{self.args.redis_db}?key_prefix=ab{os.getpid()}{variant.name}{db}"
@@ -151,15 +156,26 @@ class AB:
                 "BENCH_BODY": "grant_type=client_credentials&scope=read",
                 "BENCH_BASIC": basic(CLIENT, variant.secret)[6:],
             }
-            return wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap)
+            return self.timed(server, lambda: wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap))
         if kind == "fresh":
-            return wrk(f"{server.url}/api/me", "tokens.lua", {"BENCH_TOKENS": str(variant.fresh)}, duration, cap)
+            env = {"BENCH_TOKENS": str(variant.fresh), "BENCH_OFFSET": str(variant.fresh_used)}
+            result = self.timed(server, lambda: wrk(f"{server.url}/api/me", "tokens.lua", env, duration, cap))
+            variant.fresh_used += result["requests"] + 2 * connections_per_run
+            return result
         token = self.token(server, variant.secret)  # a run outlasts a token's lifetime
         for _ in range(4):  # every worker has verified it before the timing starts
             status, body = request(f"{server.url}/api/me", headers={"Authorization": f"Bearer {token}"})
             if status != 200:
                 raise RuntimeError(f"{variant.name}: /api/me answered {status}: {body[:200]!r}")
-        return wrk(f"{server.url}/api/me", "get.lua", {"BENCH_TOKEN": token}, duration, cap)
+        return self.timed(server, lambda: wrk(f"{server.url}/api/me", "get.lua", {"BENCH_TOKEN": token}, duration, cap))
+
+    @staticmethod
+    def timed(server: Server, run: Callable[[], dict]) -> dict:
+        """``run()``'s figures, with the CPU time the server's workers spent meanwhile."""
+        before = server.cpu_seconds()
+        result = run()
+        result["cpu_s"] = server.cpu_seconds() - before
+        return result
 
     def run_backend(self, db: str, results: dict) -> None:
         samples = results["backends"][db] = {s: {v.name: [] for v in self.variants} for s in self.args.scenarios}
@@ -196,27 +212,44 @@ class AB:
 
 
 def render(results: dict) -> str:
-    """One row per database, scenario and variant other than the base."""
+    """One row per database, scenario and variant other than the base: requests per
+    second, and the workers' CPU time per request, each as the variant's median over the
+    rounds and the median (and range) of its per-round ratios to the base."""
     names = list(results["variants"])
     base = names[0]
     lines = [
-        f"| Database | Scenario | Variant | {base} (req/s) | variant (req/s) | variant / {base} | range of rounds |",
-        "|---|---|---|---:|---:|---:|---|",
+        f"| Database | Scenario | Variant | req/s: {base} | variant | ratio (range) "
+        f"| CPU µs/request: {base} | variant | ratio (range) | rounds |",
+        "|---|---|---|---:|---:|---|---:|---:|---|---:|",
     ]
     for db, scenarios in results["backends"].items():
         for scenario, by_variant in scenarios.items():
-            ref = [s["rps"] for s in by_variant[base]]
             for name in names[1:]:
-                got = [s["rps"] for s in by_variant[name]]
-                rounds = min(len(got), len(ref))  # an interrupted run has a partial last round
-                ratios = [g / r for g, r in zip(got[:rounds], ref[:rounds], strict=True) if r]
-                failed = sum(s["failed"] for s in by_variant[name] + by_variant[base])
-                note = f" ({failed} failed)" if failed else ""
+                # An interrupted run has a partial last round.
+                pairs = list(zip(by_variant[base], by_variant[name], strict=False))
+                failed = sum(a["failed"] + b["failed"] for a, b in pairs)
+                rates = _compare([(a["rps"], b["rps"]) for a, b in pairs])
+                cpu = _compare([(_cpu_us(a), _cpu_us(b)) for a, b in pairs])
                 lines.append(
-                    f"| {db} | {scenario} | {name} | {statistics.median(ref):,.1f} | {statistics.median(got):,.1f}"
-                    f" | {statistics.median(ratios):.3f}×{note} | {min(ratios):.2f}–{max(ratios):.2f}× ({rounds}) |"
+                    f"| {db} | {scenario} | {name} | {rates} | {cpu} | {len(pairs)}"
+                    + (f" ({failed} failed requests)" if failed else "")
+                    + " |"
                 )
     return "\n".join(lines)
+
+
+def _cpu_us(sample: dict) -> float | None:
+    return sample["cpu_s"] * 1e6 / sample["requests"] if sample.get("cpu_s") and sample["requests"] else None
+
+
+def _compare(pairs: list[tuple[float | None, float | None]]) -> str:
+    """``base median | variant median | median ratio (min–max)`` of (base, variant) pairs."""
+    pairs = [(a, b) for a, b in pairs if a and b]
+    if not pairs:
+        return "— | — | —"
+    ratios = [b / a for a, b in pairs]
+    base, variant = statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
+    return f"{base:,.1f} | {variant:,.1f} | {statistics.median(ratios):.3f}× ({min(ratios):.2f}–{max(ratios):.2f})"
 
 
 def main() -> None:
@@ -227,7 +260,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk measurement (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
-    parser.add_argument("--fresh-tokens", type=int, default=16_000, help="tokens minted for api_fresh")
+    parser.add_argument("--fresh-tokens", type=int, default=10_000, help="tokens minted for api_fresh (> 2 × 4096)")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--pg-prefix", default="bench_ab_", help="PostgreSQL database name = prefix + variant name")
     parser.add_argument("--work-dir", default=str(ROOT / "var" / "bench-ab"))
@@ -247,6 +280,7 @@ def main() -> None:
         parser.error(
             f"need two or more NAME=REVISION variants (NAME: a-z, 0-9, _) and scenarios among {', '.join(SCENARIOS)}"
         )
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("[ab] terminated"))  # servers stop in run_backend
     results = AB(args).run()
     print(render(results))
 

@@ -65,6 +65,15 @@ class Server:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(p) for p in children.read_text().split()]
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far: unlike a rate, what a
+        request costs does not depend on how busy the rest of the machine is."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (proc(5) fields 14, 15)
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers."""
         peak = 0

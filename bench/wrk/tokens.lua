@@ -1,5 +1,6 @@
 -- GET with a different bearer token per request, read from BENCH_TOKENS (one per line);
--- thread i of n uses lines i, i+n, i+2n, ... and starts over at the end of its share.
+-- thread i of n uses lines i, i+n, i+2n, ..., from BENCH_OFFSET on (the requests earlier
+-- runs made, so that no run repeats their tokens), and starts over at the end of its share.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 local counter = 0
 
@@ -20,6 +21,7 @@ function init(args)
     end
     i = i + 1
   end
+  next_index = math.floor(tonumber(os.getenv("BENCH_OFFSET") or "0") / stride) % #tokens + 1
 end
 
 function request()
