@@ -6,11 +6,11 @@
 The first ``--variant`` is the base. Each revision is exported with ``git archive`` into
 the work directory and served from there by gunicorn (its own oauth_jwt, authhub and
 ``bench.seed``; this checkout's virtualenv), with a database and a Redis key prefix of
-its own. Every round runs every scenario against every variant, the variants' order
-rotating from round to round, so that load from elsewhere on a shared machine falls on
-each alike; the table gives each variant's median over the rounds and the median of its
-per-round ratios to the base (with their range). A revision must contain ``bench/seed.py``
-with its ``mint`` action.
+its own. Every measurement runs the base and one other variant at the same time, each
+driven by its own wrk, so that both see the same machine whatever else runs on it; it
+records each one's rate and the CPU time its workers spent per request. The table gives
+the medians over the rounds and the median (and range) of the per-round ratios to the
+base. A revision must contain ``bench/seed.py`` with its ``mint`` action.
 
 Scenarios (client credentials, RS256; the cache is the process's local memory, or Redis):
 
@@ -36,6 +36,7 @@ import sys
 import tarfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,8 +46,6 @@ from bench.server import ROOT, Server, request, wrk  # noqa: E402
 
 GIT = shutil.which("git") or "/usr/bin/git"
 CLIENT = "bench-hashed"
-# wrk's connections per run: responses cut off when a run ends may still have spent tokens.
-connections_per_run = 4
 # scenario: (cache, what is measured)
 SCENARIOS = {
     "token": ("local", "token"),
@@ -82,6 +81,14 @@ class Variant:
         if out.returncode:
             raise RuntimeError(f"{self.name}: bench.seed {argv[0]} failed:\n{out.stderr[-3000:]}")
         return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed(server: Server, run: Callable[[], dict]) -> dict:
+    """``run()``'s figures, with the CPU time the server's workers spent meanwhile."""
+    before = server.cpu_seconds()
+    result = run()
+    result["cpu_s"] = server.cpu_seconds() - before
+    return result
 
 
 def git(*argv: str) -> str:
@@ -147,7 +154,8 @@ class AB:
             raise RuntimeError(f"token endpoint answered {status}: {body[:200]!r}")
         return json.loads(body)["access_token"]
 
-    def measure(self, variant: Variant, scenario: str) -> dict[str, float]:
+    def prepare(self, variant: Variant, scenario: str) -> Callable[[], dict]:
+        """Get ``variant``'s server ready for ``scenario``; return the timed run."""
         cache, kind = SCENARIOS[scenario]
         server, duration, cap = variant.servers[cache], self.args.duration, 200_000
         if kind == "token":
@@ -156,38 +164,41 @@ class AB:
                 "BENCH_BODY": "grant_type=client_credentials&scope=read",
                 "BENCH_BASIC": basic(CLIENT, variant.secret)[6:],
             }
-            return self.timed(server, lambda: wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap))
+            return lambda: timed(server, lambda: wrk(f"{server.url}/o/token/", "post.lua", env, duration, cap))
         if kind == "fresh":
             env = {"BENCH_TOKENS": str(variant.fresh), "BENCH_OFFSET": str(variant.fresh_used)}
-            result = self.timed(server, lambda: wrk(f"{server.url}/api/me", "tokens.lua", env, duration, cap))
-            variant.fresh_used += result["requests"] + 2 * connections_per_run
-            return result
+
+            def fresh() -> dict:
+                result = timed(server, lambda: wrk(f"{server.url}/api/me", "tokens.lua", env, duration, cap))
+                variant.fresh_used += result["requests"] + 16  # and those cut off at the end
+                return result
+
+            return fresh
         token = self.token(server, variant.secret)  # a run outlasts a token's lifetime
         for _ in range(4):  # every worker has verified it before the timing starts
             status, body = request(f"{server.url}/api/me", headers={"Authorization": f"Bearer {token}"})
             if status != 200:
                 raise RuntimeError(f"{variant.name}: /api/me answered {status}: {body[:200]!r}")
-        return self.timed(server, lambda: wrk(f"{server.url}/api/me", "get.lua", {"BENCH_TOKEN": token}, duration, cap))
+        env = {"BENCH_TOKEN": token}
+        return lambda: timed(server, lambda: wrk(f"{server.url}/api/me", "get.lua", env, duration, cap))
 
-    @staticmethod
-    def timed(server: Server, run: Callable[[], dict]) -> dict:
-        """``run()``'s figures, with the CPU time the server's workers spent meanwhile."""
-        before = server.cpu_seconds()
-        result = run()
-        result["cpu_s"] = server.cpu_seconds() - before
-        return result
+    def pair(self, base: Variant, variant: Variant, scenario: str) -> list[dict]:
+        """``base`` and ``variant`` measured at the same time, each driven by its own wrk."""
+        runs = [self.prepare(base, scenario), self.prepare(variant, scenario)]
+        with ThreadPoolExecutor(2) as pool:
+            return [future.result() for future in [pool.submit(run) for run in runs]]
 
     def run_backend(self, db: str, results: dict) -> None:
-        samples = results["backends"][db] = {s: {v.name: [] for v in self.variants} for s in self.args.scenarios}
+        base, others = self.variants[0], self.variants[1:]
+        samples = results["backends"][db] = {s: {v.name: [] for v in others} for s in self.args.scenarios}
         try:
             for variant in self.variants:
                 self.start(variant, db)
             for round_no in range(self.args.rounds):
-                shift = round_no % len(self.variants)
-                order = self.variants[shift:] + self.variants[:shift]
+                shift = round_no % len(others)
                 for scenario in self.args.scenarios:
-                    for variant in order:
-                        samples[scenario][variant.name].append(self.measure(variant, scenario))
+                    for variant in others[shift:] + others[:shift]:
+                        samples[scenario][variant.name].append(self.pair(base, variant, scenario))
                 (self.work / "ab-results.json").write_text(json.dumps(results, indent=2))
                 print(f"[ab] {db}: round {round_no + 1} of {self.args.rounds}", file=sys.stderr, flush=True)
         finally:
@@ -224,9 +235,7 @@ def render(results: dict) -> str:
     ]
     for db, scenarios in results["backends"].items():
         for scenario, by_variant in scenarios.items():
-            for name in names[1:]:
-                # An interrupted run has a partial last round.
-                pairs = list(zip(by_variant[base], by_variant[name], strict=False))
+            for name, pairs in by_variant.items():
                 failed = sum(a["failed"] + b["failed"] for a, b in pairs)
                 rates = _compare([(a["rps"], b["rps"]) for a, b in pairs])
                 cpu = _compare([(_cpu_us(a), _cpu_us(b)) for a, b in pairs])
@@ -260,7 +269,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk measurement (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
-    parser.add_argument("--fresh-tokens", type=int, default=10_000, help="tokens minted for api_fresh (> 2 × 4096)")
+    parser.add_argument("--fresh-tokens", type=int, default=12_000, help="tokens minted for api_fresh (> 2 × 4096)")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--pg-prefix", default="bench_ab_", help="PostgreSQL database name = prefix + variant name")
     parser.add_argument("--work-dir", default=str(ROOT / "var" / "bench-ab"))
