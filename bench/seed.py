@@ -101,10 +101,11 @@ def mint(args) -> dict:
     them: each one reaches ``/api/me`` for the first time (``bench/ab.py``, fresh tokens)."""
     import jwt
 
-    from oauth_jwt import keys, signatures
     from oauth_jwt.conf import jwt_settings
+    from oauth_jwt.resource import signatures
+    from oauth_jwt.server import signing_keys
 
-    key = keys.signing_key()
+    key = signing_keys.signing_key()
     now = int(time.time())
     claims = {"iss": jwt_settings.ISSUER, "sub": args.client, "aud": jwt_settings.DEFAULT_AUDIENCE}
     claims.update(client_id=args.client, scope="read", iat=now, exp=now + args.lifetime)
