@@ -338,14 +338,15 @@ def api(client):
 
 
 class Clock:
-    """Moves ``time.time``, ``time.monotonic`` and Django's ``timezone.now`` forward
-    together, so that minutes pass without waiting (key snapshots, JWK set caches and
-    key activation all see the same clock)."""
+    """Moves ``time.time``, ``time.monotonic``, Django's ``timezone.now`` and the clock
+    PyJWT checks ``exp`` against forward together, so that minutes pass without waiting
+    (key snapshots, JWK set caches, key activation and token expiry all see the same clock)."""
 
     def __init__(self, monkeypatch) -> None:
         import time as time_module
-        from datetime import timedelta
+        from datetime import datetime, timedelta
 
+        import jwt.api_jwt
         from django.utils import timezone
 
         self.offset = 0.0
@@ -353,6 +354,14 @@ class Clock:
         monkeypatch.setattr(time_module, "time", lambda: real_time() + self.offset)
         monkeypatch.setattr(time_module, "monotonic", lambda: real_monotonic() + self.offset)
         monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=self.offset))
+        clock = self
+
+        class ShiftedDatetime(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.now(tz) + timedelta(seconds=clock.offset)
+
+        monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds

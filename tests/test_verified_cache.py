@@ -66,7 +66,7 @@ def test_a_key_revoked_by_another_process_is_refused_through_the_denylist(client
 
 
 @pytest.mark.oauth_jwt_settings(LEEWAY_SECONDS=0)
-def test_an_expired_token_leaves_the_cache(client, api, monkeypatch, oauth_jwt_settings):
+def test_an_expired_token_leaves_the_cache(client, api, clock, oauth_jwt_settings):
     now = int(time.time())
     key = signing_keys.signing_key()
     import jwt
@@ -84,7 +84,7 @@ def test_an_expired_token_leaves_the_cache(client, api, monkeypatch, oauth_jwt_s
     token = jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid})
     assert api(token).status_code == 200
     # A minute later (the clock moved, not the test: no sleeping on a busy machine).
-    monkeypatch.setattr(time, "time", lambda: now + 61)
+    clock.advance(61)
     assert api(token).status_code == 401
 
 
