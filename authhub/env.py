@@ -27,7 +27,7 @@ def cache_config(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc or "authhub"}
     if parts.scheme in ("redis", "rediss"):
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        config = {"BACKEND": "oauth_jwt.redis_cache.RedisCache", "LOCATION": url.split("?")[0]}
+        config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url.split("?")[0]}
         if "key_prefix" in options:
             config["KEY_PREFIX"] = options["key_prefix"]
         return config

@@ -56,7 +56,7 @@ def redis_server(settings, oauth_jwt_settings):
     server = RedisServer(free_port())
     server.start()
     location = f"redis://127.0.0.1:{server.port}/0"
-    backend = {"BACKEND": "oauth_jwt.redis_cache.RedisCache", "LOCATION": location}
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
     settings.CACHES = {**settings.CACHES, "denylist": backend}
     oauth_jwt_settings(DENYLIST_CACHE="denylist", THROTTLE_CACHE="denylist")
     denylist_writer.seed()
