@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import BASE_ENV, PG, basic  # noqa: E402
+from bench.run import BASE_ENV, PG, Bench, basic, empty_database  # noqa: E402
 from bench.server import ROOT, Server, request, wrk  # noqa: E402
 
 GIT = shutil.which("git") or "/usr/bin/git"
@@ -112,15 +112,7 @@ class AB:
 
     def reset(self, variant: Variant, db: str) -> dict[str, str]:
         env = {**BASE_ENV, "DATABASE_URL": self.database_url(variant, db), "CACHE_URL": "locmem://"}
-        if db == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                (self.work / f"{variant.name}.sqlite3{suffix}").unlink(missing_ok=True)
-        else:
-            import psycopg
-
-            with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {self.args.pg_prefix}{variant.name} WITH (FORCE)")
-                conn.execute(f"CREATE DATABASE {self.args.pg_prefix}{variant.name}")
+        empty_database(db, self.work / f"{variant.name}.sqlite3", self.args.pg_prefix + variant.name)
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
             cwd=variant.root, env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "bench.settings"},
@@ -144,15 +136,9 @@ class AB:
         # Like bench/run.py's 1k rows: copies of the row the first token request wrote.
         variant.seed(env, "fill", "--rows", "1000")
 
-    def token(self, server: Server, secret: str) -> str:
-        status, body = request(
-            f"{server.url}/o/token/",
-            b"grant_type=client_credentials&scope=read",
-            {"Authorization": basic(CLIENT, secret), "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        if status != 200:
-            raise RuntimeError(f"token endpoint answered {status}: {body[:200]!r}")
-        return json.loads(body)["access_token"]
+    @staticmethod
+    def token(server: Server, secret: str) -> str:
+        return Bench.token(server, CLIENT, secret)
 
     def prepare(self, variant: Variant, scenario: str) -> Callable[[], dict]:
         """Get ``variant``'s server ready for ``scenario``; return the timed run."""

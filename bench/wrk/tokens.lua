@@ -14,13 +14,7 @@ local next_index = 1
 
 function init(args)
   local stride = tonumber(os.getenv("BENCH_THREADS"))
-  local i = 0
-  for line in io.lines(os.getenv("BENCH_TOKENS")) do
-    if i % stride == tid then
-      table.insert(tokens, line)
-    end
-    i = i + 1
-  end
+  tokens = thread_share(os.getenv("BENCH_TOKENS"), stride)
   next_index = math.floor(tonumber(os.getenv("BENCH_OFFSET") or "0") / stride) % #tokens + 1
 end
 
