@@ -18,6 +18,7 @@ from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
+from ...links import validate_safe_link
 from ...models import ClientProfile
 from ...subjects import could_be_a_persons_sub
 from .common import no_store, security_event
@@ -73,8 +74,11 @@ class ClientForm(DOTApplicationForm):
         max_value=MAX_LIFETIME_SECONDS,
         help_text=_("Empty: the hub's default."),
     )
-    homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
-    logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
+    # Shown to people on the consent, device and connected-apps pages (oauth_jwt.links).
+    homepage = forms.URLField(
+        label=_("Homepage"), required=False, assume_scheme="https", validators=[validate_safe_link]
+    )
+    logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https", validators=[validate_safe_link])
     default_audience = forms.URLField(
         label=_("Default audience"),
         required=False,
