@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
-from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable
+from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, oauth_error
 from .metadata import own_metadata_url
 
 REALM = "api"
@@ -51,7 +51,7 @@ def error_response(
     exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True
 ) -> JsonResponse:
     scopes = list(scopes or []) if isinstance(exc, InsufficientScope) else None
-    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status_code)
+    response = oauth_error(exc.error, exc.description, status=exc.status_code)
     if isinstance(exc, TemporarilyUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     else:

@@ -94,8 +94,8 @@ def test_forged_revoked_and_unknown_tokens_are_inactive(client, service_client):
     assert introspect(client, service_client, token).json() == {"active": False}
 
 
-def test_an_expired_token_is_inactive(client, service_client, settings, monkeypatch):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "LEEWAY_SECONDS": 0}
+@pytest.mark.oauth_jwt_settings(LEEWAY_SECONDS=0)
+def test_an_expired_token_is_inactive(client, service_client, monkeypatch):
     ClientProfile.objects.create(client_id=service_client.client_id, access_token_lifetime=60)
     token = client_credentials_token(client, service_client)["access_token"]
     assert introspect(client, service_client, token).json()["active"] is True

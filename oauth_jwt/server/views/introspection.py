@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
@@ -33,7 +32,8 @@ from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
 from ...checksums import token_checksum
-from ...exceptions import InvalidToken
+from ...compat import login_not_required
+from ...exceptions import InvalidToken, oauth_error
 from ...models import ClientProfile
 from ...resource import jws
 from ...resource.authentication import TokenAuth, is_jwt, opaque_fallback
@@ -177,12 +177,12 @@ class IntrospectionView(IntrospectTokenView):
         return valid, r
 
     def unauthenticated_response(self, request, oauthlib_request=None):
-        response = JsonResponse(
-            {"error": "invalid_client", "error_description": "Authenticate as a client to introspect tokens."},
+        return oauth_error(
+            "invalid_client",
+            "Authenticate as a client to introspect tokens.",
             status=401,
+            headers={"WWW-Authenticate": 'Basic realm="introspection"'},
         )
-        response["WWW-Authenticate"] = 'Basic realm="introspection"'
-        return response
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -190,16 +190,11 @@ class IntrospectionView(IntrospectTokenView):
     def post(self, request, *args, **kwargs):
         token = request.POST.get("token")
         if not token:
-            return JsonResponse(
-                {"error": "invalid_request", "error_description": "The token parameter is missing."}, status=400
-            )
+            return oauth_error("invalid_request", "The token parameter is missing.")
         if not request.oauth_jwt_caller.may_ask_about(token):
-            return JsonResponse(
-                {
-                    "error": "unauthorized_client",
-                    "error_description": "This client serves none of the token's audiences "
-                    "(ClientProfile.served_resources).",
-                },
+            return oauth_error(
+                "unauthorized_client",
+                "This client serves none of the token's audiences (ClientProfile.served_resources).",
                 status=403,
             )
         answer = introspect(token, request.oauth_jwt_caller)
