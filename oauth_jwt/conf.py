@@ -161,8 +161,11 @@ SETTINGS: dict[str, Setting] = {
     "DEFAULT_AUDIENCE": Setting("", text),
     # RFC 8707 resources any client may ask for (a client's profile may narrow it). Empty: any.
     "RESOURCES": Setting([], text_list),
-    # The identifier(s) this resource server accepts in `aud` (resource server side).
+    # The identifier(s) this resource server accepts in `aud` (resource server side); the
+    # first URL is its identity in its RFC 9728 metadata (oauth_jwt.resource.metadata).
     "AUDIENCE": Setting(None, text_or_list),
+    # The scopes its RFC 9728 metadata lists as `scopes_supported`. Empty: not listed.
+    "RESOURCE_SCOPES": Setting([], text_list),
     # Algorithm of newly generated signing keys.
     "SIGNING_ALGORITHM": Setting("RS256", choice(*ALGORITHMS)),
     "RSA_KEY_SIZE": Setting(2048, integer(minimum=1024)),
@@ -277,6 +280,10 @@ class OAuthJWTSettings:
         if value is None:
             return text_or_list(self.DEFAULT_AUDIENCE)
         return value
+
+    @property
+    def RESOURCE_SCOPES(self) -> list[str]:
+        return self._get("RESOURCE_SCOPES")
 
     @property
     def SIGNING_ALGORITHM(self) -> str:

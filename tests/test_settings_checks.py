@@ -24,6 +24,7 @@ WRONG = {
     "ISSUER": ["https://auth.example.com"],
     "DEFAULT_AUDIENCE": 42,
     "RESOURCES": "https://api.example.com/",
+    "RESOURCE_SCOPES": "read write",
     "AUDIENCE": 42,
     "SIGNING_ALGORITHM": "HS256",
     "RSA_KEY_SIZE": "big",

@@ -1,5 +1,7 @@
 """RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow,
-and 503 + ``Retry-After`` when it cannot be checked right now."""
+and 503 + ``Retry-After`` when it cannot be checked right now. Every challenge names this
+server's RFC 9728 metadata document (``resource_metadata``, RFC 9728 §5.1), from which a
+client finds the authorization server."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Iterable
 from django.http import JsonResponse
 
 from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, oauth_error
+from .metadata import own_metadata_url
 
 REALM = "api"
 
@@ -17,9 +20,14 @@ def _quoted(value: str) -> str:
 
 
 def www_authenticate(
-    error: str | None = None, description: str | None = None, scopes: Iterable[str] | None = None
+    error: str | None = None,
+    description: str | None = None,
+    scopes: Iterable[str] | None = None,
+    resource_metadata: bool = True,
 ) -> str:
-    """The ``WWW-Authenticate: Bearer ...`` value; no error code when no token was sent."""
+    """The ``WWW-Authenticate: Bearer ...`` value; no error code when no token was sent.
+    ``resource_metadata=False`` for an endpoint of the hub's own (UserInfo), which is not
+    the API the metadata describes."""
     parts = [f"realm={_quoted(REALM)}"]
     if error:
         parts.append(f"error={_quoted(error)}")
@@ -27,20 +35,25 @@ def www_authenticate(
             parts.append(f"error_description={_quoted(description)}")
     if scopes:
         parts.append(f"scope={_quoted(' '.join(scopes))}")
+    url = own_metadata_url() if resource_metadata else None
+    if url:
+        parts.append(f"resource_metadata={_quoted(url)}")
     return "Bearer " + ", ".join(parts)
 
 
-def missing_token_response() -> JsonResponse:
+def missing_token_response(resource_metadata: bool = True) -> JsonResponse:
     response = JsonResponse({"detail": "An access token is required."}, status=401)
-    response["WWW-Authenticate"] = www_authenticate()
+    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata)
     return response
 
 
-def error_response(exc: OAuthJWTError, scopes: Iterable[str] | None = None) -> JsonResponse:
+def error_response(
+    exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True
+) -> JsonResponse:
     scopes = list(scopes or []) if isinstance(exc, InsufficientScope) else None
     response = oauth_error(exc.error, exc.description, status=exc.status_code)
     if isinstance(exc, TemporarilyUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     else:
-        response["WWW-Authenticate"] = www_authenticate(exc.error, exc.description, scopes)
+        response["WWW-Authenticate"] = www_authenticate(exc.error, exc.description, scopes, resource_metadata)
     return response

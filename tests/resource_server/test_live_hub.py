@@ -49,7 +49,9 @@ def test_rfc6750_errors(client, hub, service_client, start_rs):
     for path in VIEWS:
         missing = rs.get(path)
         assert missing.status_code == 401
-        assert missing.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+        assert missing.headers["WWW-Authenticate"] == (
+            'Bearer realm="api", resource_metadata="https://reports.example.test/.well-known/oauth-protected-resource/api/"'
+        )
         forged = rs.get(path, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
         assert forged.status_code == 401
         assert 'error="invalid_token"' in forged.headers["WWW-Authenticate"]

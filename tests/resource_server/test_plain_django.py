@@ -51,7 +51,9 @@ def test_a_bad_token_on_an_unprotected_view_is_never_checked(client, db):
 def test_require_token(client, service_client):
     missing = client.get("/read")
     assert missing.status_code == 401
-    assert missing["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert missing["WWW-Authenticate"] == (
+        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+    )
     bad = client.get("/read", **bearer("not-a-jwt"))
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_token"
     assert bad["WWW-Authenticate"].startswith('Bearer realm="api", error="invalid_token"')

@@ -39,6 +39,7 @@ OAUTH_JWT = {
     "METADATA_URL": os.environ.get("RS_METADATA_URL", ""),
     "JWKS_URL": os.environ.get("RS_JWKS_URL", ""),
     "AUDIENCE": os.environ["RS_AUDIENCE"],
+    "RESOURCE_SCOPES": os.environ.get("RS_RESOURCE_SCOPES", "").split(),
     "REVOCATION_CHECK": os.environ.get("RS_REVOCATION_CHECK", "denylist"),
     "DENYLIST_CACHE": "denylist",
     # Short, so that tests wait little for a refetch or a retry of the hub's metadata.

@@ -62,7 +62,9 @@ def test_only_reviewed_dot_views_are_reachable():
         "/o/applications/register/",
         "/o/authorized_tokens/",
         "/o/register/",
-        "/.well-known/oauth-protected-resource",
+        # DOT's protected-resource metadata (NEVER above) describes no API of the hub's;
+        # oauth_jwt's (tests/test_protected_resource_metadata.py) serves only AUDIENCE.
+        "/.well-known/oauth-protected-resource/o/",
     ],
 )
 def test_what_a_hub_must_not_expose_is_not_there(client, admin_user, path):

@@ -19,6 +19,7 @@ from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
 from ...compat import HttpsURLField
+from ...links import validate_safe_link
 from ...models import ClientProfile
 from ...subjects import could_be_a_persons_sub
 from .common import no_store, security_event
@@ -76,8 +77,9 @@ class ClientForm(DOTApplicationForm):
         max_value=MAX_LIFETIME_SECONDS,
         help_text=_("Empty: the hub's default."),
     )
-    homepage = HttpsURLField(label=_("Homepage"), required=False)
-    logo_uri = HttpsURLField(label=_("Logo"), required=False)
+    # Shown to people on the consent, device and connected-apps pages (oauth_jwt.links).
+    homepage = HttpsURLField(label=_("Homepage"), required=False, validators=[validate_safe_link])
+    logo_uri = HttpsURLField(label=_("Logo"), required=False, validators=[validate_safe_link])
     default_audience = HttpsURLField(
         label=_("Default audience"),
         required=False,

@@ -30,12 +30,12 @@ class UserInfoView(dot_views.UserInfoView):
         try:
             raw = get_token_from_request(request)
             if raw is None:
-                return missing_token_response()
+                return missing_token_response(resource_metadata=False)
             _, auth = authenticate_token(raw)
             if auth.is_client_token:
                 raise InvalidToken("This access token speaks for a client, not a person.")
             if "openid" not in auth.scopes:
                 raise InsufficientScope("UserInfo needs an access token with the openid scope.")
         except (InvalidToken, InsufficientScope) as exc:
-            return error_response(exc, scopes=["openid"])
+            return error_response(exc, scopes=["openid"], resource_metadata=False)
         return super().dispatch(request, *args, **kwargs)
