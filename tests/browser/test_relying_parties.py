@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.test import RequestFactory
 from playwright.sync_api import expect
 
 from oauth_jwt.server.authtime import SESSION_KEY
@@ -159,4 +160,71 @@ def test_openid_client(page, issuer, alice, rp_client, callback, openid_client):
     assert logout["url"].startswith(f"{issuer}/o/logout/?")
     page.goto(logout["url"])
     page.wait_for_url(signed_out + "?state=bye-1")
+    assert_signed_out(page)
+
+
+# --- Authlib (Python) -----------------------------------------------------------------------------
+
+
+class AuthlibRP:
+    """Authlib's Django client as a relying party project would register it; the RP's
+    own session is a dict carried from one of its requests to the next."""
+
+    def __init__(self, issuer: str, client_id: str) -> None:
+        from authlib.integrations.django_client import OAuth
+
+        self.hub = OAuth().register(
+            "hub",
+            client_id=client_id,
+            server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+            client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "token_endpoint_auth_method": "none"},
+        )
+        self.session: dict = {}
+
+    def request(self, url: str = "/"):
+        request = RequestFactory().get(url)
+        request.session = self.session
+        return request
+
+    def sign_in_url(self, redirect_uri: str, **params) -> str:
+        return self.hub.authorize_redirect(self.request(), redirect_uri, **params)["Location"]
+
+    def callback(self, callback) -> dict:
+        """``authorize_access_token``: state, the code for tokens with the PKCE verifier,
+        and the ID token validated (``CodeIDToken``: signature against the JWK set, iss,
+        aud, exp, iat, nonce, at_hash)."""
+        path, _ = callback.server.seen[-1]
+        return self.hub.authorize_access_token(self.request(path))
+
+
+def test_authlib(page, issuer, alice, rp_client, callback):
+    rp = AuthlibRP(issuer, rp_client.client_id)
+    url = rp.sign_in_url(callback.redirect_uri, max_age=300)
+    assert url.startswith(f"{issuer}/o/authorize/?") and "code_challenge=" in url and "nonce=" in url
+    page.goto(url)
+    sign_in(page)
+    page.get_by_role("button", name="Allow").click()
+    callback.wait(page)
+    token = rp.callback(callback)
+    claims = token["userinfo"]  # Authlib's name for the validated ID token claims
+    assert claims["iss"] == issuer and claims["aud"] == rp_client.client_id and claims["sub"] == str(alice.pk)
+    # Authlib checks that auth_time is a number, not how old it is: the test does.
+    assert claims["auth_time"] == Session.objects.get().get_decoded()[SESSION_KEY]
+    assert dict(rp.hub.userinfo(token=token)) == {"sub": str(alice.pk), **RELEASED}
+
+    earlier = age_the_sign_in(600)
+    page.goto(rp.sign_in_url(callback.redirect_uri, max_age=0))
+    expect(page.get_by_label("Password")).to_be_visible()
+    sign_in(page)
+    callback.wait(page)
+    token = rp.callback(callback)
+    assert token["userinfo"]["auth_time"] >= earlier + 600
+    assert token["userinfo"]["auth_time"] == Session.objects.get().get_decoded()[SESSION_KEY]
+
+    signed_out = rp_client.app.post_logout_redirect_uris
+    bye = rp.hub.logout_redirect(rp.request(), post_logout_redirect_uri=signed_out, id_token_hint=token["id_token"])
+    page.goto(bye["Location"])
+    page.wait_for_url(signed_out + "?state=*")
+    (returned,) = [path for path, _ in callback.server.seen if path.startswith("/callback/signed-out")]
+    assert rp.hub.validate_logout_response(rp.request(returned)) == {"post_logout_redirect_uri": signed_out}
     assert_signed_out(page)
