@@ -4,10 +4,12 @@
 // object on stdin and writes one on stdout; what a step must remember for the next
 // (PKCE verifier, nonce, state) travels through the test.
 //
-//   start   {issuer, client_id, redirect_uri, scope, max_age?}
+//   start   {issuer, client_id, redirect_uri, scope, max_age?, prompt?, id_token_hint?}
 //           -> {url, verifier, nonce, state, metadata}
 //   finish  {issuer, client_id, callback_url, verifier, nonce, state, max_age?}
-//           -> {id_token, claims, userinfo}
+//           -> {id_token, refresh_token, claims, userinfo}, or {error} for an error
+//              response the library recognised as one (OIDC Core §3.1.2.6)
+//   refresh {issuer, client_id, refresh_token} -> {claims} (of the new ID token)
 //   logout  {issuer, client_id, id_token, post_logout_redirect_uri, state}
 //           -> {url}
 //
@@ -41,6 +43,8 @@ const steps = {
       state,
     };
     if (input.max_age !== undefined) parameters.max_age = String(input.max_age);
+    if (input.prompt !== undefined) parameters.prompt = input.prompt;
+    if (input.id_token_hint !== undefined) parameters.id_token_hint = input.id_token_hint;
     const url = client.buildAuthorizationUrl(config, parameters);
     return { url: url.href, verifier, nonce, state, metadata: config.serverMetadata() };
   },
@@ -54,10 +58,23 @@ const steps = {
       idTokenExpected: true,
     };
     if (input.max_age !== undefined) checks.maxAge = input.max_age;
-    const tokens = await client.authorizationCodeGrant(config, new URL(input.callback_url), checks);
+    let tokens;
+    try {
+      tokens = await client.authorizationCodeGrant(config, new URL(input.callback_url), checks);
+    } catch (error) {
+      if (error instanceof client.AuthorizationResponseError) return { error: error.error };
+      throw error;
+    }
     const claims = tokens.claims();
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-    return { id_token: tokens.id_token, claims, userinfo };
+    return { id_token: tokens.id_token, refresh_token: tokens.refresh_token, claims, userinfo };
+  },
+
+  async refresh(input) {
+    // OIDC Core §12.2: the library checks the new ID token (iss, sub, aud, signature).
+    const config = await configuration(input);
+    const tokens = await client.refreshTokenGrant(config, input.refresh_token);
+    return { claims: tokens.claims() };
   },
 
   async logout(input) {

@@ -104,6 +104,11 @@ class OpenIDClient:
         return json.loads(done.stdout)
 
 
+def checks_of(started: dict) -> dict:
+    """What the relying party kept from ``start`` to check the response with."""
+    return {name: started[name] for name in ("verifier", "nonce", "state")}
+
+
 @pytest.fixture
 def openid_client(issuer, rp_client) -> OpenIDClient:
     if shutil.which("node") is None:
@@ -121,20 +126,26 @@ def test_openid_client(page, issuer, alice, rp_client, callback, openid_client):
     sign_in(page)
     page.get_by_role("button", name="Allow").click()
     callback.wait(page)
-    first = openid_client(
-        "finish",
-        callback_url=callback_url(callback),
-        verifier=started["verifier"],
-        nonce=started["nonce"],
-        state=started["state"],
-        max_age=300,
-    )
+    first = openid_client("finish", callback_url=callback_url(callback), **checks_of(started), max_age=300)
     signed_in = Session.objects.get().get_decoded()[SESSION_KEY]
     claims = first["claims"]
     assert claims["iss"] == issuer and claims["aud"] == rp_client.client_id
     assert claims["sub"] == str(alice.pk) and claims["nonce"] == started["nonce"]
     assert claims["auth_time"] == signed_in
     assert first["userinfo"] == {"sub": str(alice.pk), **RELEASED}
+
+    # A silent sign-in (prompt=none) with the ID token as id_token_hint: no page at all.
+    started = openid_client(
+        "start", redirect_uri=callback.redirect_uri, scope=SCOPE, prompt="none", id_token_hint=first["id_token"]
+    )
+    page.goto(started["url"])
+    callback.wait(page)
+    silent = openid_client("finish", callback_url=callback_url(callback), **checks_of(started))
+    assert silent["claims"]["sub"] == claims["sub"] and silent["claims"]["auth_time"] == signed_in
+
+    # A refresh: the library checks the new ID token against the first (OIDC Core §12.2).
+    refreshed = openid_client("refresh", refresh_token=silent["refresh_token"])
+    assert refreshed["claims"]["sub"] == claims["sub"] and refreshed["claims"]["auth_time"] == signed_in
 
     # max_age=0: signed in, consent remembered, and still the sign-in page comes first.
     earlier = age_the_sign_in(600)
@@ -143,14 +154,7 @@ def test_openid_client(page, issuer, alice, rp_client, callback, openid_client):
     expect(page.get_by_label("Password")).to_be_visible()
     sign_in(page)
     callback.wait(page)
-    again = openid_client(
-        "finish",
-        callback_url=callback_url(callback),
-        verifier=started["verifier"],
-        nonce=started["nonce"],
-        state=started["state"],
-        max_age=0,
-    )
+    again = openid_client("finish", callback_url=callback_url(callback), **checks_of(started), max_age=0)
     assert again["claims"]["auth_time"] >= earlier + 600
     assert again["claims"]["auth_time"] == Session.objects.get().get_decoded()[SESSION_KEY]
 
@@ -161,6 +165,35 @@ def test_openid_client(page, issuer, alice, rp_client, callback, openid_client):
     page.goto(logout["url"])
     page.wait_for_url(signed_out + "?state=bye-1")
     assert_signed_out(page)
+
+
+def test_openid_client_silent_sign_in_for_someone_else(
+    page, issuer, alice, other_user, rp_client, callback, openid_client
+):
+    """prompt=none with alice's ID token as the hint while bob is signed in: the library
+    receives login_required, not a code for bob."""
+    started = openid_client("start", redirect_uri=callback.redirect_uri, scope="openid")
+    page.goto(started["url"])
+    sign_in(page)
+    page.get_by_role("button", name="Allow").click()
+    callback.wait(page)
+    hint = openid_client("finish", callback_url=callback_url(callback), **checks_of(started))["id_token"]
+
+    page.context.clear_cookies()
+    started = openid_client("start", redirect_uri=callback.redirect_uri, scope="openid")
+    page.goto(started["url"])
+    sign_in(page, username="bob")
+    page.get_by_role("button", name="Allow").click()
+    callback.wait(page)
+
+    started = openid_client(
+        "start", redirect_uri=callback.redirect_uri, scope="openid", prompt="none", id_token_hint=hint
+    )
+    page.goto(started["url"])
+    callback.wait(page)
+    assert openid_client("finish", callback_url=callback_url(callback), **checks_of(started)) == {
+        "error": "login_required"
+    }
 
 
 # --- Authlib (Python) -----------------------------------------------------------------------------
