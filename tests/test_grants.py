@@ -29,6 +29,7 @@ from .conftest import (
 ISSUER = "http://127.0.0.1:8000"
 AUDIENCE = "http://127.0.0.1:8000/api/"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+UNREACHABLE_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +137,24 @@ def test_device_tokens_carry_the_sign_in_time_of_the_device_page(client, user, d
     assert verify_independently(client, body["access_token"])[1]["auth_time"] == signed_in
     refreshed = refresh(client, device_client, body["refresh_token"]).json()
     assert verify_independently(client, refreshed["access_token"])[1]["auth_time"] == signed_in
+
+
+def test_device_tokens_without_the_cache_fall_back_to_the_last_sign_in(client, user, device_client, settings):
+    """The device's sign-in time waits in the default cache; while it is unreachable the
+    device is still approved and its tokens issued (with ``last_login``), never a 500."""
+    asked = {"client_id": device_client.client_id, "scope": "read"}
+    grant = form_post(client, "/o/device-authorization/", asked).json()
+    client.force_login(user)
+    settings.CACHES = {**settings.CACHES, "default": UNREACHABLE_CACHE}
+    entered = client.post("/o/device/", {"user_code": grant["user_code"]})
+    assert client.post(entered["Location"], {"action": "accept"}).status_code == 303
+
+    response = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
+    assert response.status_code == 200, response.content
+    user.refresh_from_db()
+    assert verify_independently(client, response.json()["access_token"])[1]["auth_time"] == int(
+        user.last_login.timestamp()
+    )
 
 
 def test_openid_scope_issues_an_id_token_from_the_same_key_store(client, user, web_client):
