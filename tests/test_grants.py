@@ -13,6 +13,7 @@ from oauth2_provider.models import get_access_token_model, get_refresh_token_mod
 
 from oauth_jwt.models import ClientProfile, SigningKey
 from oauth_jwt.server import audience, token_records
+from oauth_jwt.server.authtime import SESSION_KEY
 
 from .conftest import (
     basic_auth,
@@ -28,6 +29,7 @@ from .conftest import (
 ISSUER = "http://127.0.0.1:8000"
 AUDIENCE = "http://127.0.0.1:8000/api/"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+UNREACHABLE_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +114,47 @@ def test_device_code(client, user, device_client):
     _, claims = verify_independently(client, body["access_token"])
     assert claims["sub"] == str(user.pk)
     assert claims["client_id"] == device_client.client_id
+
+
+def test_device_tokens_carry_the_sign_in_time_of_the_device_page(client, user, device_client, clock):
+    """RFC 9068 §2.2.1 ``auth_time``: when the person signed in where they approved the
+    device, not ``last_login``, which a later sign-in elsewhere moves on. (The device
+    grant issues no ID token: oauthlib's device grant has no OpenID Connect side.)"""
+    asked = {"client_id": device_client.client_id, "scope": "openid read"}
+    grant = form_post(client, "/o/device-authorization/", asked).json()
+    client.force_login(user)
+    signed_in = client.session[SESSION_KEY]
+    clock.advance(600)
+    type(client)().force_login(user)  # another browser, later
+    entered = client.post("/o/device/", {"user_code": grant["user_code"]})
+    client.post(entered["Location"], {"action": "accept"})
+    clock.advance(60)
+
+    response = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "id_token" not in body
+    assert verify_independently(client, body["access_token"])[1]["auth_time"] == signed_in
+    refreshed = refresh(client, device_client, body["refresh_token"]).json()
+    assert verify_independently(client, refreshed["access_token"])[1]["auth_time"] == signed_in
+
+
+def test_device_tokens_without_the_cache_fall_back_to_the_last_sign_in(client, user, device_client, settings):
+    """The device's sign-in time waits in the default cache; while it is unreachable the
+    device is still approved and its tokens issued (with ``last_login``), never a 500."""
+    asked = {"client_id": device_client.client_id, "scope": "read"}
+    grant = form_post(client, "/o/device-authorization/", asked).json()
+    client.force_login(user)
+    settings.CACHES = {**settings.CACHES, "default": UNREACHABLE_CACHE}
+    entered = client.post("/o/device/", {"user_code": grant["user_code"]})
+    assert client.post(entered["Location"], {"action": "accept"}).status_code == 303
+
+    response = token_request(client, device_client, grant_type=DEVICE_GRANT, device_code=grant["device_code"])
+    assert response.status_code == 200, response.content
+    user.refresh_from_db()
+    assert verify_independently(client, response.json()["access_token"])[1]["auth_time"] == int(
+        user.last_login.timestamp()
+    )
 
 
 def test_openid_scope_issues_an_id_token_from_the_same_key_store(client, user, web_client):

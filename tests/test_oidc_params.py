@@ -1,6 +1,6 @@
 """The OpenID Connect parameters of an authorization request (issue 16): ``prompt``,
-``max_age``, ``login_hint``, ``ui_locales``, ``acr_values``, ``request`` /
-``request_uri`` and ``claims``; bad values get the right error on the redirect URI,
+``max_age``, ``login_hint``, ``id_token_hint``, ``ui_locales``, ``acr_values``,
+``request`` / ``request_uri`` and ``claims``; bad values get the right error on the redirect URI,
 never a 500. Over HTTP with Django's test client."""
 
 from __future__ import annotations
@@ -10,19 +10,24 @@ import struct
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 
+from oauth_jwt.server import logout_delivery
 from oauth_jwt.server.authtime import SESSION_KEY
 from tests.conftest import (
     PASSWORD,
     REDIRECT_URI,
     approve,
     authorize_query,
+    code_flow_token,
     pkce_pair,
     redeem,
     redirect_params,
     verify_independently,
 )
+from tests.test_rp_logout import expired, resign
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -197,6 +202,56 @@ class TestMaxAge:
         assert sent["error"] == "login_required" and sent["state"] == "xyz" and "iss" in sent
         assert "code" in redirect_params(ask(client, web_client, max_age="600", prompt="none"))
         assert error_of(ask(client, web_client, max_age="0", prompt="none"))["error"] == "login_required"
+
+
+class TestIdTokenHint:
+    """OIDC Core §3.1.2.1/§3.1.2.2: the hub checks that it issued the hint (expired is
+    fine); with ``prompt=none`` it must name the person signed in."""
+
+    @pytest.fixture
+    def hint(self, client, user, web_client) -> str:
+        return code_flow_token(client, user, web_client, scope="openid")["id_token"]
+
+    def test_the_signed_in_persons_hint_gets_a_code_silently(self, client, web_client, hint):
+        assert "code" in redirect_params(ask(client, web_client, prompt="none", id_token_hint=hint))
+
+    def test_an_expired_hint_is_still_a_hint(self, client, web_client, hint):
+        assert "code" in redirect_params(ask(client, web_client, prompt="none", id_token_hint=expired(hint)))
+
+    def test_someone_elses_hint_with_prompt_none_is_login_required(self, client, other_user, web_client, hint):
+        client.force_login(other_user)
+        approve(client, web_client, scope="openid")  # bob allowed the client too
+        sent = error_of(ask(client, web_client, prompt="none", id_token_hint=hint))
+        assert sent["error"] == "login_required" and sent["state"] == "xyz" and "iss" in sent
+
+    def test_someone_elses_hint_without_prompt_none_is_only_a_hint(self, client, other_user, web_client, hint):
+        client.force_login(other_user)
+        page = ask(client, web_client, id_token_hint=hint)
+        assert page.status_code == 200 and "<strong>bob</strong>" in page.content.decode()
+
+    @pytest.mark.parametrize("kind", ["malformed", "unsigned", "foreign key", "other issuer", "access token", "logout"])
+    @pytest.mark.parametrize("prompt", [None, "none"])
+    def test_a_hint_the_hub_did_not_issue_is_invalid_request(self, client, user, web_client, hint, kind, prompt):
+        claims = jwt.decode(hint, options={"verify_signature": False})
+        bad = {
+            "malformed": lambda: "a.b.c",
+            "unsigned": lambda: jwt.encode(claims, None, algorithm="none"),
+            "foreign key": lambda: jwt.encode(
+                claims, rsa.generate_private_key(65537, 2048), "RS256", headers=jwt.get_unverified_header(hint)
+            ),
+            "other issuer": lambda: resign(hint, iss="https://evil.example"),
+            "access token": lambda: code_flow_token(client, user, web_client, scope="openid", prompt="consent")[
+                "access_token"
+            ],
+            "logout": lambda: logout_delivery.logout_token(web_client.client_id, str(user.pk), "sid"),
+        }[kind]()
+        sent = error_of(ask(client, web_client, prompt=prompt, id_token_hint=bad))
+        assert sent["error"] == "invalid_request" and "id_token_hint" in sent["error_description"]
+        assert sent["state"] == "xyz" and "iss" in sent
+
+    def test_a_bad_hint_with_nobody_signed_in_and_prompt_none(self, client, web_client):
+        sent = error_of(ask(client, web_client, prompt="none", id_token_hint="a.b.c"))
+        assert sent["error"] == "invalid_request"
 
 
 class TestLoginHint:

@@ -13,14 +13,20 @@ malformed one without the request's state and redirect URI: a 400 page).
 - a ``prompt`` value that is unknown, or ``none`` with another one (``create`` is left
   to DOT, which answers 400 while its registration is off: OIDC Prompt Create §4.1.1);
 - a ``max_age`` that is not a whole number of seconds;
-- a ``claims`` parameter that is not a JSON object of the OIDC Core §5.5 shape.
+- a ``claims`` parameter that is not a JSON object of the OIDC Core §5.5 shape;
+- an ``id_token_hint`` this hub did not issue as an ID token (``id_token_hints``;
+  expired is fine: it still says who the person was).
 
 ``needs_sign_in`` says when the person must sign in again before anything else:
 ``prompt=login``, ``prompt=select_account`` (the sign-in page is where another account
 is chosen), ``max_age=0``, or a sign-in older than ``max_age`` (or of unknown age). The sign-in page
 then returns to ``after_sign_in`` (the request without those demands, which the
-sign-in just met; the ID token's ``auth_time`` says when it happened). ``acr_values``,
-``display`` and ``id_token_hint`` are accepted and not acted on.
+sign-in just met; the ID token's ``auth_time`` says when it happened). With
+``prompt=none``, an ``id_token_hint`` naming someone other than the person signed in
+also needs a sign-in, so the answer is ``login_required`` (§3.1.2.1: a positive answer
+only for the person the hint names); without ``prompt=none`` such a hint is only a
+hint, and the page says who is signed in. ``acr_values`` and ``display`` are accepted
+and not acted on.
 """
 
 from __future__ import annotations
@@ -31,11 +37,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import QueryDict
 from django.urls import reverse
+from oauth2_provider.exceptions import InvalidIDTokenError
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
 from oauthlib.openid.connect.core.exceptions import RequestNotSupported, RequestURINotSupported
 
-from . import authtime
+from . import authtime, id_token_hints
 
 PROMPTS = ("none", "login", "consent", "select_account")
 # Sent once at most; the OAuth ones oauthlib already checks.
@@ -96,7 +103,19 @@ def refusal(params: QueryDict, request=None) -> OAuth2Error | None:
         return InvalidRequestError(description="max_age must be a whole number of seconds.", request=request)
     if params.get("claims") and not _claims_request(params["claims"]):
         return InvalidRequestError(description="Malformed claims parameter.", request=request)
+    if "id_token_hint" in params and hinted_subject(params) is None:
+        description = "The id_token_hint is not an ID token this server issued."
+        return InvalidRequestError(description=description, request=request)
     return None
+
+
+def hinted_subject(params: QueryDict) -> str | None:
+    """The ``sub`` of the request's ``id_token_hint`` if the hub issued it, else ``None``."""
+    try:
+        claims = id_token_hints.verify(params.get("id_token_hint", ""), accept_expired=True)
+    except InvalidIDTokenError:
+        return None
+    return claims["sub"] if isinstance(claims["sub"], str) else None
 
 
 class AuthorizationParamsMixin:
@@ -126,6 +145,10 @@ def needs_sign_in(request) -> bool:
     """Whether the person must sign in (again) before this authorization request."""
     if prompts(request.GET) & set(FRESHNESS):
         return True
+    if "none" in prompts(request.GET) and "id_token_hint" in request.GET:
+        hinted = hinted_subject(request.GET)
+        if hinted is not None and hinted != str(request.user.pk):
+            return True
     limit = max_age(request.GET)
     if limit is None:
         return False

@@ -29,8 +29,9 @@ def audience(request) -> str | list[str]:
 
 def auth_time(request) -> int | None:
     """When the person authenticated: the sign-in the authorization code was issued in
-    (``oidc_claims``), fixed across refreshes (RFC 9068 §2.2.1); else (a device code, a code
-    from before sign-in times were kept) the account's last sign-in."""
+    (``oidc_claims``) or the device code approved in (``device``), fixed across refreshes
+    (RFC 9068 §2.2.1); else (a code from before sign-in times were kept, a device sign-in
+    time the cache lost) the account's last sign-in."""
     user = getattr(request, "user", None)
     if user is None or getattr(request, "grant_type", None) == "client_credentials":
         return None

@@ -20,20 +20,63 @@ authenticated, and never consumes it. Here:
   Disconnect (which deletes the consent and the person's device codes) either happens
   before (nothing is issued) or after (it revokes what was issued).
 
+- ``remember_auth_time`` keeps when the person who approved the code signed in, in the
+  session they approved it from (``authtime``), for the tokens' ``auth_time``:
+  DOT's ``DeviceGrant`` has no column for it, so it waits in the default cache (shared
+  by the workers, as the throttle's counts are) until the code expires;
+  ``load_device_grant`` puts it on the request. If the cache lost it or cannot be
+  reached (logged, never a 500), the tokens fall back to the account's last sign-in, as
+  for a code from before this was kept.
+
 Models are imported inside functions: ``server.provider_settings()`` imports this module
 from the settings file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
+from django.core.cache import cache
+from django.utils import timezone
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc8628 import errors as device_errors
 
 logger = logging.getLogger(__name__)
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def _auth_time_key(device_code: str) -> str:
+    return "oauth_jwt:device-auth-time:" + hashlib.sha256(device_code.encode()).hexdigest()
+
+
+def _cache_unreachable(exc: Exception) -> None:
+    logger.error(
+        "cache unreachable, device sign-in time not kept or read: %s",
+        type(exc).__name__,
+        extra={"event": "device.auth_time_cache_unreachable"},
+    )
+
+
+def remember_auth_time(grant, when: int | None) -> None:
+    """Keep ``when`` (the approving session's sign-in time) for the tokens of ``grant``."""
+    if when is None:
+        return
+    lifetime = int((grant.expires - timezone.now()).total_seconds()) + 60
+    try:
+        cache.set(_auth_time_key(grant.device_code), when, max(lifetime, 1))
+    except Exception as exc:  # each cache backend raises its own connection errors
+        _cache_unreachable(exc)
+
+
+def remembered_auth_time(device_code: str) -> int | None:
+    try:
+        when = cache.get(_auth_time_key(device_code))
+    except Exception as exc:  # each cache backend raises its own connection errors
+        _cache_unreachable(exc)
+        return None
+    return when if isinstance(when, int) and not isinstance(when, bool) else None
 
 
 def load_device_grant(request) -> None:
@@ -54,6 +97,7 @@ def load_device_grant(request) -> None:
     if grant is not None:
         request.user = grant.user
         request.scopes = grant.scope.split()
+        request.auth_time = remembered_auth_time(device_code)
 
 
 def check_redeemable(grant, client, request) -> None:

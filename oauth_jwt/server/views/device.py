@@ -13,7 +13,8 @@ necessarily carries the code in its query; it is stored in the session and answe
 at once with a redirect to the bare page, which shows the code for the person to check
 and submit. Wrong codes are counted per person and address (RFC 8628 §5.1) in
 ``throttle``'s budget; typing slips are not. Approving records the person's consent, so
-the device shows among their connected apps and Disconnect covers it.
+the device shows among their connected apps and Disconnect covers it, and keeps when
+they signed in, for the tokens' ``auth_time`` (``server.device``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from ...compat import login_not_required
 from ...conf import jwt_settings
 from ...exceptions import oauth_error
 from ...models import ClientProfile
-from .. import consents, throttle
+from .. import authtime, consents, device, throttle
 from ..device_forms import MAX_LENGTH, UserCodeForm, display, normalise
 from ..pagesecurity import secure_page
 from ..throttle import ClientAuthThrottleMixin
@@ -205,6 +206,7 @@ class DeviceConfirmView(LoginRequiredMixin, View):
             if action == "accept":
                 grant.status = grant.AUTHORIZED
                 consents.remember(request.user, grant.client_id, grant.scope.split())
+                device.remember_auth_time(grant, authtime.of_session(request))
             else:
                 grant.status = grant.DENIED
             grant.save(update_fields=["status"])
