@@ -69,3 +69,16 @@ def test_each_series_pins_satisfy_pyproject(series):
         requirement = Requirement(spec)
         versions = pins[requirement.name.lower()]
         assert all(v in requirement.specifier for v in versions), (requirement, versions)
+
+
+def test_only_compat_names_django_5_arguments():
+    """Django 4.2 has no ``assume_scheme``: a form field passing it fails at import, which
+    only the matrix's 4.2 cells would show. ``oauth_jwt.compat.HttpsURLField`` is the one place."""
+    offenders = []
+    for path in sorted((REPO / "oauth_jwt").rglob("*.py")):
+        if path.name == "compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "assume_scheme":
+                offenders.append(f"{path.relative_to(REPO)}:{node.value.lineno}")
+    assert offenders == []

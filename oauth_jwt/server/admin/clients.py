@@ -98,11 +98,10 @@ class ClientForm(DOTApplicationForm):
         ),
     )
 
-    backchannel_logout_uri = forms.URLField(
+    backchannel_logout_uri = HttpsURLField(
         label=_("Back-channel logout URI"),
         required=False,
         max_length=2000,
-        assume_scheme="https",
         help_text=_(
             "OpenID Connect back-channel logout: the hub POSTs a logout token here when a person signs out, "
             "is deactivated or disconnects the app. https, or http on 127.0.0.1, [::1] or localhost."
