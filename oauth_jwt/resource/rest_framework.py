@@ -17,9 +17,10 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from ..exceptions import InvalidToken, TemporarilyUnavailable
+from ..exceptions import InvalidToken, TemporarilyUnavailable, UseDPoPNonce
 from .authentication import TokenAuth, authenticate_request
-from .error_responses import www_authenticate
+from .dpop_nonce import HEADER as NONCE_HEADER
+from .error_responses import challenge, www_authenticate
 
 __all__ = ["HasScope", "InsufficientScope", "JWTAuthentication", "TokenHasScope", "www_authenticate"]
 
@@ -35,6 +36,8 @@ class JWTAuthentication(BaseAuthentication):
             return authenticate_request(request)
         except InvalidToken as exc:
             request._oauth_jwt_error = exc
+            if isinstance(exc, UseDPoPNonce):
+                _add_header(request, NONCE_HEADER, exc.nonce)
             raise exceptions.AuthenticationFailed(exc.description) from None
         except TemporarilyUnavailable as exc:
             raise ServiceUnavailable(exc) from None
@@ -43,7 +46,15 @@ class JWTAuthentication(BaseAuthentication):
         error = getattr(request, "_oauth_jwt_error", None)
         if error is None:
             return www_authenticate()
-        return www_authenticate(error.error, error.description)
+        return challenge(error)
+
+
+def _add_header(request, name: str, value: str) -> None:
+    """A header on the error response DRF builds: ``APIView.finalize_response`` copies
+    the view's ``headers`` into every response, the exception's too."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    if view is not None and isinstance(getattr(view, "headers", None), dict):
+        view.headers[name] = value
 
 
 class ServiceUnavailable(exceptions.APIException):

@@ -23,6 +23,7 @@ from . import request_memo, signing_keys, token_records, tokens
 from .audience import AudienceMixin, default_audience
 from .client_policy import ClientPolicyMixin
 from .device import DeviceGrantMixin
+from .dpop import DPoPMixin
 from .people import PeopleMixin
 from .prompt_none import SilentPromptMixin
 from .redirects import RedirectURIPolicyMixin
@@ -36,6 +37,7 @@ class JWTOAuth2Validator(
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,
+    DPoPMixin,
     DeviceGrantMixin,
     ReplayProtectionMixin,
     RedirectURIPolicyMixin,

@@ -28,6 +28,7 @@ PROFILE_FIELDS = (
     "vetted",
     "allowed_scopes",
     "access_token_lifetime",
+    "dpop_required",
     "homepage",
     "logo_uri",
     "default_audience",
@@ -72,6 +73,13 @@ class ClientForm(DOTApplicationForm):
         min_value=60,
         max_value=MAX_LIFETIME_SECONDS,
         help_text=_("Empty: the hub's default."),
+    )
+    dpop_required = forms.BooleanField(
+        label=_("DPoP required"),
+        required=False,
+        help_text=_(
+            "Refuse its token requests without a DPoP proof (RFC 9449): every token it gets is bound to a key."
+        ),
     )
     homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
     logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
@@ -171,7 +179,10 @@ class ApplicationAdmin(DOTApplicationAdmin):
     fieldsets = (
         (None, {"fields": ("name", "client_id", "user", "client_type", "authorization_grant_type")}),
         (_("Redirects"), {"fields": ("redirect_uris", "post_logout_redirect_uris", "allowed_origins")}),
-        (_("Policy"), {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "skip_authorization")}),
+        (
+            _("Policy"),
+            {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "dpop_required", "skip_authorization")},
+        ),
         (
             _("Resources (RFC 8707) and introspection"),
             {"fields": ("default_audience", "allowed_resources", "served_resources")},
