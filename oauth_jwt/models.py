@@ -215,12 +215,18 @@ class RedeemedCode(models.Model):
 
 class DPoPBinding(models.Model):
     """An authorization code (RFC 9449 §10, ``dpop_jkt``) or a public client's refresh
-    token (§5) bound to a DPoP key: redeemed only with a proof made with that key.
+    token (§5) bound to a DPoP key: redeemed only with a proof made with that key; and
+    the key of a bound access token, for the admin (the JWT itself says it in ``cnf``).
     Named by the checksum of the code or token, never the secret itself."""
 
     CODE = "code"
     REFRESH_TOKEN = "refresh"
-    KINDS = ((CODE, _("authorization code")), (REFRESH_TOKEN, _("refresh token")))
+    ACCESS_TOKEN = "access"
+    KINDS = (
+        (CODE, _("authorization code")),
+        (REFRESH_TOKEN, _("refresh token")),
+        (ACCESS_TOKEN, _("access token")),
+    )
 
     kind = models.CharField(max_length=8, choices=KINDS)
     checksum = models.CharField(max_length=64, editable=False)

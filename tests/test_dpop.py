@@ -219,3 +219,15 @@ def test_admin_checkbox(admin_client, db):
     app = make_client(Application.GRANT_CLIENT_CREDENTIALS, name="Svc").app
     page = admin_client.get(f"/admin/oauth2_provider/application/{app.pk}/change/")
     assert b'name="dpop_required"' in page.content
+
+
+def test_the_admin_shows_the_binding(admin_client, client, service_client):
+    from oauth2_provider.models import get_access_token_model
+
+    key = DPoPKey()
+    token = dpop_token(client, service_client, key, grant_type="client_credentials")["access_token"]
+    row = get_access_token_model().objects.get(application=service_client.app)
+    page = admin_client.get(f"/admin/oauth2_provider/accesstoken/{row.pk}/change/")
+    assert key.jkt in page.content.decode()
+    report = admin_client.post("/admin/oauth2_provider/accesstoken/inspect/", {"token": token})
+    assert f"bound to DPoP key {key.jkt}" in report.content.decode()

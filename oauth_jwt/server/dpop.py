@@ -11,7 +11,8 @@ its key; the access token gets ``cnf.jkt`` (``claims``) and the response ``token
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from ..exceptions import InvalidDPoPProof, OAuthJWTError, TemporarilyUnavailable
 from ..models import DPoPBinding
 from ..resource import dpop
 from ..resource.dpop_nonce import HEADER as NONCE_HEADER
-from . import request_memo
+from . import request_memo, tokens
 
 # The key under which the token view hands the checked proof to the validator.
 PROOF_KEY = "oauth_jwt.dpop"
@@ -78,10 +79,15 @@ def _refused(description: str, request) -> errors.CustomOAuth2Error:
     return errors.CustomOAuth2Error(error=INVALID_PROOF, description=description, status_code=400, request=request)
 
 
+def bound_key(kind: str, checksum: str) -> str | None:
+    """The thumbprint the code or token with ``checksum`` is bound to, if any."""
+    bound = DPoPBinding.objects.filter(kind=kind, checksum=checksum).values_list("jkt", flat=True)
+    return next(iter(bound), None)
+
+
 def _check_bound(kind: str, secret: str, request) -> None:
     """Refuse a bound code or refresh token presented without a proof of its key."""
-    bound = DPoPBinding.objects.filter(kind=kind, checksum=token_checksum(secret)).values_list("jkt", flat=True)
-    jkt = next(iter(bound), None)
+    jkt = bound_key(kind, token_checksum(secret))
     if jkt is None:
         return
     proof = proof_of(request)
@@ -93,7 +99,7 @@ def _check_bound(kind: str, secret: str, request) -> None:
 
 def _bind(kind: str, secret: str, jkt: str, expires_at=None) -> None:
     DPoPBinding.objects.update_or_create(
-        kind=kind, checksum=token_checksum(secret), defaults={"jkt": jkt, "expires_at": expires_at}
+        kind=kind, checksum=token_checksum(str(secret)), defaults={"jkt": jkt, "expires_at": expires_at}
     )
 
 
@@ -131,6 +137,10 @@ class DPoPMixin:
         proof = proof_of(request)
         if proof is not None:
             token["token_type"] = "DPoP"
+            minted = tokens.minted(token.get("access_token"))
+            if minted is not None:
+                expires = datetime.fromtimestamp(minted.claims["exp"], tz=dt_timezone.utc)
+                _bind(DPoPBinding.ACCESS_TOKEN, token["access_token"], proof.jkt, expires)
             # §5: a public client's refresh token is bound to the key; a confidential
             # client's is bound to its client authentication already.
             if token.get("refresh_token") and request.client.client_type == "public":

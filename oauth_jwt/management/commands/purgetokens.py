@@ -6,7 +6,8 @@ their lifetime; ID tokens; authorization grants) and then deletes ``RevokedToken
 whose token can no longer be accepted (``expires_at`` older than the clock leeway): the
 denylist needs a revocation record only while the token it names could still validate. Expired
 ``RedeemedCode`` tombstones go too: every token their code led to has expired; and so do
-expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind).
+expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind),
+and the DPoP bindings of expired codes and access tokens.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import RedeemedCode, RevokedToken
+from oauth_jwt.models import DPoPBinding, RedeemedCode, RevokedToken
 
 BATCH_SIZE = 10_000
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             devices = purge_device_codes()
         count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
+        _purge(DPoPBinding)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes, "
