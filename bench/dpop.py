@@ -14,7 +14,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import RequestFactory
 
-from oauth_jwt.conf import jwt_settings
+from bench.fallback import _us_per_call
+from bench.micro import token_claims
 from oauth_jwt.resource import dpop, signatures
 from oauth_jwt.resource.authentication import authenticate_request
 from oauth_jwt.resource.verify import verify_access_token
@@ -25,18 +26,7 @@ URL = "http://testserver/api/me"
 
 def _access_token(**extra) -> str:
     key = signing_keys.signing_key()
-    now = int(time.time())
-    claims = {
-        "iss": jwt_settings.ISSUER,
-        "sub": "bench-hashed",
-        "aud": jwt_settings.DEFAULT_AUDIENCE,
-        "client_id": "bench-hashed",
-        "iat": now,
-        "exp": now + 3600,
-        "jti": secrets.token_urlsafe(16),
-        "scope": "read",
-        **extra,
-    }
+    claims = token_claims(3600, **extra)
     token = jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid})
     return signatures.canonical(token, key.algorithm)
 
@@ -55,13 +45,6 @@ def _proofs(private: ec.EllipticCurvePrivateKey, token: str, count: int) -> list
         )
         for _ in range(count)
     ]
-
-
-def _us_per_call(fn, iterations: int) -> float:
-    start = time.perf_counter()
-    for _ in range(iterations):
-        fn()
-    return (time.perf_counter() - start) / iterations
 
 
 def run(iterations: int) -> dict:
