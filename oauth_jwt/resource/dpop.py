@@ -18,6 +18,7 @@ anything else.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -99,6 +100,7 @@ def is_thumbprint(value: Any) -> bool:
     return isinstance(value, str) and _JKT.fullmatch(value) is not None
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize_url(url: str) -> str | None:
     """``url`` without query and fragment, scheme and host in lower case, no default
     port, an empty path as ``/``, percent-escapes in upper case; ``None`` if it is not
@@ -145,22 +147,29 @@ def verify_proof(proof: str, *, method: str, url: str | Sequence[str], access_to
     """Check ``proof`` for a request of ``method`` to ``url`` (or one of several spellings
     of the same endpoint), with ``access_token`` at a resource server; return the key's
     thumbprint and the claims."""
-    header, key = _header_and_key(proof)
-    claims = _signed_claims(proof, header["alg"], key)
+    alg, key, jkt = _header_and_key(proof)
+    claims = _signed_claims(proof, alg, key)
     _check_claims(claims, method=method, url=url, access_token=access_token)
-    jkt = thumbprint(header["jwk"])
     if jwt_settings.DPOP_NONCES and not dpop_nonce.is_valid(claims.get("nonce")):
         raise UseDPoPNonce("Use the nonce in the DPoP-Nonce header.", dpop_nonce.issue())
     _first_use(jkt, claims["jti"])
     return Proof(jkt, claims)
 
 
-def _header_and_key(proof: str) -> tuple[dict[str, Any], Any]:
+def _header_and_key(proof: str) -> tuple[str, Any, str]:
     if len(proof) > MAX_PROOF_BYTES:
         raise InvalidDPoPProof("The DPoP proof is too large.")
     if not proof.isascii() or proof.count(".") != 2:
         raise InvalidDPoPProof("The DPoP proof is not a compact JWS.")
-    header = _json(proof.partition(".")[0])
+    return _parsed_header(proof.partition(".")[0])
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(segment: str) -> tuple[str, Any, str]:
+    """The header's algorithm, public key and the key's thumbprint. A client signs every proof with the same key, so
+    its header segment repeats: parsed and checked once per process (a refused one is
+    not remembered: ``lru_cache`` keeps no exception)."""
+    header = _json(segment)
     typ = header.get("typ")
     if not isinstance(typ, str) or typ.lower() != PROOF_TYPE:
         raise InvalidDPoPProof("The DPoP proof's typ must be dpop+jwt.")
@@ -169,7 +178,8 @@ def _header_and_key(proof: str) -> tuple[dict[str, Any], Any]:
         raise InvalidDPoPProof(f"The DPoP proof's alg must be one of {', '.join(ALGORITHMS)}.")
     if "crit" in header:
         raise InvalidDPoPProof("The DPoP proof names an extension this server does not support.")
-    return header, _public_key(header.get("jwk"), alg)
+    key = _public_key(header.get("jwk"), alg)
+    return alg, key, thumbprint(header["jwk"])
 
 
 def _public_key(jwk: Any, alg: str) -> Any:
