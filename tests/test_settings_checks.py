@@ -52,6 +52,12 @@ WRONG = {
     "BRANDING": "AuthHub",
     "BEARER_PATHS": ["api/"],
     "OPAQUE_TOKEN_FALLBACK": "no",
+    "DPOP_PROOF_MAX_AGE_SECONDS": 0,
+    "DPOP_CLOCK_SKEW_SECONDS": -1,
+    "DPOP_REPLAY_CACHE": None,
+    "DPOP_NONCES": "yes",
+    "DPOP_REQUIRED": 1,
+    "PUBLIC_ORIGIN": ["https://api.example.com"],
 }
 # The pages keep their default branding rather than fail; `check` still refuses it.
 FALLS_BACK = {"BRANDING"}
