@@ -10,12 +10,11 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.conf import global_settings
 
 from oauth_jwt.server.provider_settings import provider_settings
 
-from .env import cache_config, csv, flag
+from .env import cache_config, csv, database_config, flag
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,23 +72,8 @@ TEMPLATES = [
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'authhub.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-    )
+    "default": database_config(os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'authhub.sqlite3'}"))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several server workers write at once: take the write lock when a transaction
-    # begins (and wait for it) instead of failing with "database is locked". WAL lets
-    # readers go on meanwhile, and with synchronous=NORMAL a commit does not wait for
-    # the disk (no corruption on a crash; the last commits may be lost on power loss).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-        }
-    )
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 # The revocation denylist may live in a cache of its own: the Redis that remote
 # resource servers read (OAUTH_JWT REVOCATION_CHECK = "denylist").
@@ -188,11 +172,16 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 
+# oauthlib and DOT log codes, tokens and client secrets at DEBUG: every handler redacts
+# them (oauth_jwt.redaction; `check --deploy` warns of a LOGGING without, W038).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_credentials": {"()": "oauth_jwt.redaction.RedactCredentials"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_credentials"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

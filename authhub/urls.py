@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/me", MeView.as_view(), name="api-me"),
     path("", include("oauth_jwt.server.urls")),
+    # The RFC 9728 metadata of the API at /api/ (OAUTH_JWT["AUDIENCE"]).
+    path("", include("oauth_jwt.resource.urls")),
 ]

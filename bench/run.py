@@ -72,15 +72,7 @@ class Bench:
     def reset_databases(self, db: str) -> None:
         projects = (("jwt", JWT_SETTINGS), ("jwtes", JWT_SETTINGS), ("dot", DOT_SETTINGS))
         for project, settings in (*projects, ("jwtbig", JWT_SETTINGS), ("dotbig", DOT_SETTINGS)):
-            if db == "sqlite":
-                for suffix in ("", "-wal", "-shm"):
-                    (self.work / f"{project}.sqlite3{suffix}").unlink(missing_ok=True)
-            else:
-                import psycopg
-
-                with psycopg.connect(PG + "postgres", autocommit=True) as conn:
-                    conn.execute(f"DROP DATABASE IF EXISTS bench_{project} WITH (FORCE)")
-                    conn.execute(f"CREATE DATABASE bench_{project}")
+            empty_database(db, self.work / f"{project}.sqlite3", f"bench_{project}")
             env = {**os.environ, **self.env(db, project), "DJANGO_SETTINGS_MODULE": settings}
             # auth first: tables made straight from models may point at auth_user.
             for command, syncdb in ((["migrate", "auth"], "0"), (["migrate", "--run-syncdb"], "1")):
@@ -89,7 +81,9 @@ class Bench:
                     cwd=ROOT, env={**env, "BENCH_SYNCDB": syncdb}, check=True, timeout=600,
                 )  # fmt: skip
 
-    def token(self, server: Server, client_id: str, secret: str) -> str:
+    @staticmethod
+    def token(server: Server, client_id: str, secret: str) -> str:
+        """A client-credentials access token from ``server``."""
         status, body = request(
             f"{server.url}/o/token/",
             b"grant_type=client_credentials&scope=read",
@@ -224,6 +218,19 @@ class Bench:
         results["fallback"] = self.django(JWT_SETTINGS, env, "fallback", "--iterations", str(iterations * 10))
         results["dpop"] = self.django(JWT_SETTINGS, env, "dpop", "--iterations", str(iterations))
         return results
+
+
+def empty_database(db: str, sqlite_path: Path, pg_name: str) -> None:
+    """Delete the SQLite file (``db == "sqlite"``) or recreate the PostgreSQL database."""
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            sqlite_path.with_name(sqlite_path.name + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {pg_name}")
 
 
 def marginal(small: dict, large: dict) -> float | None:

@@ -96,6 +96,31 @@ def refresh_tokens(args) -> dict:
     return {"refresh_tokens": len(raws)}
 
 
+def mint(args) -> dict:
+    """``count`` access tokens for ``client`` signed by the hub's key, with no row behind
+    them: each one reaches ``/api/me`` for the first time (``bench/ab.py``, fresh tokens)."""
+    import jwt
+
+    from oauth_jwt.conf import jwt_settings
+    from oauth_jwt.resource import signatures
+    from oauth_jwt.server import signing_keys
+
+    key = signing_keys.signing_key()
+    now = int(time.time())
+    claims = {"iss": jwt_settings.ISSUER, "sub": args.client, "aud": jwt_settings.DEFAULT_AUDIENCE}
+    claims.update(client_id=args.client, scope="read", iat=now, exp=now + args.lifetime)
+    with open(args.out, "w") as fh:
+        for _ in range(args.count):
+            token = jwt.encode(
+                {**claims, "jti": secrets.token_urlsafe(16)},
+                key.key,
+                algorithm=key.algorithm,
+                headers={"typ": "at+jwt", "kid": key.kid},
+            )
+            fh.write(signatures.canonical(token, key.algorithm) + "\n")
+    return {"tokens": args.count}
+
+
 def _token_tables():
     models = [AccessToken]
     if JWT:
@@ -201,6 +226,11 @@ def main() -> None:
     p.add_argument("--client", required=True)
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--out", required=True)
+    p = sub.add_parser("mint")
+    p.add_argument("--client", required=True)
+    p.add_argument("--count", type=int, required=True)
+    p.add_argument("--lifetime", type=int, default=4 * 3600)
+    p.add_argument("--out", required=True)
     p = sub.add_parser("fill")
     p.add_argument("--rows", type=int, required=True)
     p = sub.add_parser("sizes")
@@ -224,9 +254,14 @@ def main() -> None:
 
         result = dpop(args.iterations)
     else:
-        result = {"setup": setup, "rotate": rotate, "refresh": refresh_tokens, "fill": fill, "sizes": sizes}[
-            args.action
-        ](args)
+        result = {
+            "setup": setup,
+            "rotate": rotate,
+            "refresh": refresh_tokens,
+            "mint": mint,
+            "fill": fill,
+            "sizes": sizes,
+        }[args.action](args)
     print(json.dumps(result))
 
 

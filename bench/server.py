@@ -33,19 +33,20 @@ def free_port() -> int:
 
 
 class Server:
-    """``gunicorn`` with sync workers serving a Django settings module."""
+    """``gunicorn`` with sync workers serving a Django settings module from ``root``
+    (this tree, or another revision's: ``bench/ab.py``)."""
 
-    def __init__(self, settings: str, env: dict[str, str], workers: int, log: Path) -> None:
+    def __init__(self, settings: str, env: dict[str, str], workers: int, log: Path, root: Path = ROOT) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         command = [
             sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"{HOST}:{self.port}",
-            "--chdir", str(ROOT), "--log-level", "warning", "django.core.wsgi:get_wsgi_application()",
+            "--chdir", str(root), "--log-level", "warning", "django.core.wsgi:get_wsgi_application()",
         ]  # fmt: skip
         full_env = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": settings}
         self._log = open(log, "a")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            command, cwd=ROOT, env=full_env, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
+            command, cwd=root, env=full_env, stdout=self._log, stderr=self._log, preexec_fn=_die_with_parent
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -63,6 +64,15 @@ class Server:
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
         return [int(p) for p in children.read_text().split()]
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far: unlike a rate, what a
+        request costs does not depend on how busy the rest of the machine is."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime (proc(5) fields 14, 15)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def peak_rss_mb(self) -> float:
         """The largest peak resident set (VmHWM) among the workers."""

@@ -9,14 +9,13 @@ class OAuthJWTConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the checks)
-        from .redaction import install
 
         if apps.is_installed("oauth2_provider"):
             # The hub half: DOT's signals, and what the resource half borrows from the
             # hub when both run in this process (its keys, its revocation answer).
             from .resource import local_hub
-            from .server import receivers  # noqa: F401  (connects the signal receivers)
+            from .server import receivers
             from .server.local_hub import HUB
 
+            receivers.connect()
             local_hub.register(HUB)
-        install()  # no credential from oauthlib's or DOT's DEBUG logs

@@ -83,6 +83,12 @@ def number(value: Any) -> float:
     return float(value)
 
 
+def positive_number(value: Any) -> float:
+    if number(value) == 0:
+        raise SettingValueError("must be more than 0")
+    return float(value)
+
+
 def boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise SettingValueError(f"must be True or False, not {type(value).__name__}")
@@ -115,6 +121,28 @@ def import_path(value: Any) -> Callable | None:
         raise SettingValueError(f"cannot be imported: {exc}") from exc
 
 
+def claims_provider(value: Any) -> Any:
+    """An import string (or the object) of a class with ``scope_claims()`` and
+    ``claims(user, names)``, returned as an instance; ``None`` for the hub's default
+    (``oauth_jwt.server.userclaims.UserClaims``, which the core does not import)."""
+    from .scope_claims import checked
+
+    provider = import_path(value)
+    if provider is None:
+        return None
+    if not callable(getattr(provider, "scope_claims", None)) or not callable(getattr(provider, "claims", None)):
+        raise SettingValueError("must have the methods scope_claims() and claims(user, names)")
+    try:
+        if isinstance(provider, type):
+            provider = provider()
+        checked(provider)
+    except ValueError as exc:
+        raise SettingValueError(str(exc)) from None
+    except Exception as exc:  # the project's code: `check` reports it, never crashes on it
+        raise SettingValueError(f"failed: {type(exc).__name__}: {exc}") from None
+    return provider
+
+
 @dataclass(frozen=True)
 class Setting:
     default: Any
@@ -133,8 +161,11 @@ SETTINGS: dict[str, Setting] = {
     "DEFAULT_AUDIENCE": Setting("", text),
     # RFC 8707 resources any client may ask for (a client's profile may narrow it). Empty: any.
     "RESOURCES": Setting([], text_list),
-    # The identifier(s) this resource server accepts in `aud` (resource server side).
+    # The identifier(s) this resource server accepts in `aud` (resource server side); the
+    # first URL is its identity in its RFC 9728 metadata (oauth_jwt.resource.metadata).
     "AUDIENCE": Setting(None, text_or_list),
+    # The scopes its RFC 9728 metadata lists as `scopes_supported`. Empty: not listed.
+    "RESOURCE_SCOPES": Setting([], text_list),
     # Algorithm of newly generated signing keys.
     "SIGNING_ALGORITHM": Setting("RS256", choice(*ALGORITHMS)),
     "RSA_KEY_SIZE": Setting(2048, integer(minimum=1024)),
@@ -169,6 +200,13 @@ SETTINGS: dict[str, Setting] = {
     "USER_RESOLVER": Setting("local", choice(*USER_RESOLVERS)),
     # Optional import string `f(request, claims) -> dict` adding claims at issuance.
     "CLAIMS_HOOK": Setting(None, import_path),
+    # The claims about a person that each scope releases at userinfo and in ID tokens:
+    # a class with scope_claims() and claims(user, names) (oauth_jwt.server.userclaims).
+    "CLAIMS_PROVIDER": Setting(
+        None,
+        claims_provider,
+        example="For example OAUTH_JWT['CLAIMS_PROVIDER'] = 'myproject.claims.Claims' (docs/oidc.md).",
+    ),
     # Client authentication at the token, revocation and introspection endpoints:
     # failures allowed per client and address within the window, then 429 (throttle.py).
     "CLIENT_AUTH_MAX_FAILURES": Setting(10, integer(minimum=1)),
@@ -177,6 +215,12 @@ SETTINGS: dict[str, Setting] = {
     # Reverse proxies in front of the hub that append to X-Forwarded-For. 0: the client
     # address is REMOTE_ADDR; n: the n-th address from the right of X-Forwarded-For.
     "TRUSTED_PROXY_COUNT": Setting(0, integer(minimum=0)),
+    # Back-channel logout (oauth_jwt.server.backchannel): how long a client may take to answer,
+    # how often a logout token is tried before the hub gives up, and whether it is sent
+    # at once from a background thread (else only by `manage.py sendlogouts`).
+    "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": Setting(5, positive_number),
+    "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": Setting(8, integer(minimum=1)),
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": Setting(True, boolean),
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
     "BRANDING": Setting({}, mapping),
     # On a hub upgraded from plain DOT: a bearer token that is not a JWT is looked up in
@@ -249,6 +293,10 @@ class OAuthJWTSettings:
         if value is None:
             return text_or_list(self.DEFAULT_AUDIENCE)
         return value
+
+    @property
+    def RESOURCE_SCOPES(self) -> list[str]:
+        return self._get("RESOURCE_SCOPES")
 
     @property
     def SIGNING_ALGORITHM(self) -> str:
@@ -339,6 +387,10 @@ class OAuthJWTSettings:
         return self._get("CLAIMS_HOOK")
 
     @property
+    def CLAIMS_PROVIDER(self):
+        return self._get("CLAIMS_PROVIDER")
+
+    @property
     def CLIENT_AUTH_MAX_FAILURES(self) -> int:
         return self._get("CLIENT_AUTH_MAX_FAILURES")
 
@@ -353,6 +405,18 @@ class OAuthJWTSettings:
     @property
     def TRUSTED_PROXY_COUNT(self) -> int:
         return self._get("TRUSTED_PROXY_COUNT")
+
+    @property
+    def BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS(self) -> float:
+        return self._get("BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS")
+
+    @property
+    def BACKCHANNEL_LOGOUT_MAX_ATTEMPTS(self) -> int:
+        return self._get("BACKCHANNEL_LOGOUT_MAX_ATTEMPTS")
+
+    @property
+    def BACKCHANNEL_LOGOUT_IN_BACKGROUND(self) -> bool:
+        return self._get("BACKCHANNEL_LOGOUT_IN_BACKGROUND")
 
     @property
     def BRANDING(self) -> branding.Branding:

@@ -1,6 +1,11 @@
-"""The few errors oauth_jwt raises, each carrying its OAuth error code and status."""
+"""The few errors oauth_jwt raises, each carrying its OAuth error code and status, and
+``oauth_error()``, the one way either half answers with an OAuth error body."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.http import JsonResponse
 
 
 class OAuthJWTError(Exception):
@@ -59,3 +64,14 @@ class TemporarilyUnavailable(OAuthJWTError):
     def __init__(self, description: str = "", retry_after: int = 5) -> None:
         super().__init__(description)
         self.retry_after = retry_after
+
+
+def oauth_error(
+    error: str, description: str = "", *, status: int = 400, headers: Mapping[str, str] | None = None
+) -> JsonResponse:
+    """The OAuth error body (RFC 6749 §5.2: ``error``, and ``error_description`` when
+    there is one), never cached."""
+    body = {"error": error, "error_description": description} if description else {"error": error}
+    response = JsonResponse(body, status=status, headers=headers)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,5 @@
-"""oauth_jwt's own tables: signing keys, revoked JWTs, consents, client profiles and
-redeemed codes.
+"""oauth_jwt's own tables: signing keys, revoked JWTs, consents, client profiles,
+redeemed codes, the clients of each sign-in session and the logout tokens owed to them.
 
 DOT's models are not swapped: what the hub keeps of a live JWT is in DOT's own
 ``AccessToken`` row (``server.token_records``).
@@ -170,6 +170,18 @@ class ClientProfile(models.Model):
         blank=True,
         help_text=_("Resource servers only: it may introspect tokens whose 'aud' names one of these."),
     )
+    # OpenID Connect Back-Channel Logout 1.0 §2.2 (oauth_jwt.server.backchannel).
+    backchannel_logout_uri = models.URLField(
+        _("back-channel logout URI"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Where the hub POSTs a logout token when a person signs out. https, or http on loopback."),
+    )
+    backchannel_logout_session_required = models.BooleanField(
+        _("back-channel logout needs the session id"),
+        default=False,
+        help_text=_("Every logout token names the sign-in session ('sid'), not only the person."),
+    )
 
     # RFC 9449 §5.2 (`dpop_bound_access_tokens`): refuse its token requests without a proof.
     dpop_required = models.BooleanField(
@@ -211,6 +223,70 @@ class RedeemedCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.redeemed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ClientSession(models.Model):
+    """A client a person signed in to during one sign-in session at the hub.
+
+    ``sid`` is the session's OpenID Connect session id (``sessions``), carried in the ID
+    tokens the client gets. A row is written for each authorization code issued; it
+    carries the ``sid`` to the token endpoint (by the code's checksum) and to each
+    refresh (by the refresh-token family), and tells the hub which clients to notify
+    when the session ends (``ended_at``). Clients are named by ``client_id``, as in
+    ``Consent``.
+    """
+
+    sid = models.CharField(_("session id"), max_length=64, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(_("client id"), max_length=255, db_index=True)
+    code_checksum = models.CharField(max_length=64, unique=True, editable=False)
+    token_family = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("signed in"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client session")
+        verbose_name_plural = _("client sessions")
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.sid[:8]}…"
+
+
+class LogoutDelivery(models.Model):
+    """A logout token owed to a client's back-channel logout URI: the outbox of
+    ``backchannel``, kept after delivery for the admin's record of failures.
+
+    The token itself is minted afresh for each attempt; the row holds what goes into it.
+    """
+
+    class Reason(models.TextChoices):
+        SIGNED_OUT = "signed_out", _("signed out")
+        DEACTIVATED = "deactivated", _("account deactivated")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
+        DISCONNECTED = "disconnected", _("app disconnected")
+
+    client_id = models.CharField(_("client id"), max_length=255, db_index=True)
+    uri = models.URLField(_("back-channel logout URI"), max_length=2000)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    sid = models.CharField(_("session id"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_index=True)
+    # A sender owns the row until then (several processes may send; see backchannel).
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, db_index=True)
+    gave_up_at = models.DateTimeField(_("gave up"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("back-channel logout")
+        verbose_name_plural = _("back-channel logouts")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} ({self.get_reason_display()})"
 
 
 class DPoPBinding(models.Model):

@@ -2,10 +2,10 @@
 
 oauthlib logs the token response (``Issuing token to client id %r (%r), %r``), the
 authorization-code grant and the raw refresh token it validates; DOT logs the success
-URL with its ``code``. A filter on a handler would miss handlers added later (and test
-capture); a filter on a logger does not see its children's records. So ``install()``
-wraps the log-record factory once, and every record created by an ``oauthlib.*`` or
-``oauth2_provider.*`` logger is rendered and redacted before any handler sees it.
+URL with its ``code``. ``RedactCredentials`` is a logging filter a project puts on its
+handlers in ``LOGGING`` (``docs/security.md``): every record of an ``oauthlib.*`` or
+``oauth2_provider.*`` logger is rendered and redacted before that handler formats it.
+Check ``oauth_jwt.W038`` (``--deploy``) names a ``LOGGING`` whose handlers have none.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ _PATTERNS = (
 )
 # A bare string argument this long, without spaces, is taken for a token or a code.
 _BARE_SECRET = re.compile(r"[\w\-.~+/=]{20,}")
-_installed = False
 
 
 def redact(text: str) -> str:
@@ -49,19 +48,16 @@ def _redacted_message(record: logging.LogRecord) -> str:
     return redact(message)
 
 
-def install() -> None:
-    """Wrap the current log-record factory (once per process)."""
-    global _installed
-    if _installed:
-        return
-    previous = logging.getLogRecordFactory()
+class RedactCredentials(logging.Filter):
+    """``LOGGING`` filter: records of oauthlib's and DOT's loggers lose their credentials.
 
-    def factory(name, *args, **kwargs):
-        record = previous(name, *args, **kwargs)
-        if name.startswith(LOGGERS) and (record.args or isinstance(record.msg, str)):
+    The record itself is rewritten (message rendered, arguments dropped), so every
+    handler after this one sees it redacted too; put the filter on each handler that
+    receives those loggers' records. Records of other loggers pass unchanged.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(LOGGERS) and (record.args or isinstance(record.msg, str)):
             record.msg = _redacted_message(record)
             record.args = ()
-        return record
-
-    logging.setLogRecordFactory(factory)
-    _installed = True
+        return True

@@ -1,18 +1,47 @@
 """Shared fixtures: users, clients with known secrets, one signing key for the session,
-and helpers that obtain tokens the way a client would, over HTTP."""
+settings changes for one test, and helpers that obtain tokens the way a client would,
+over HTTP.
+
+``OAUTH_JWT`` for one test, the way DOT's suite changes ``OAUTH2_PROVIDER``: the marker
+merges keys onto the test settings' dict before the test runs (on a test, a class or a
+module; the closest wins per key), and the fixture changes keys during the test::
+
+    @pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=3)
+    def test_throttled(client): ...
+
+    def test_later(oauth_jwt_settings):
+        oauth_jwt_settings(LEEWAY_SECONDS=0)     # merge keys
+        oauth_jwt_settings.without("BRANDING")  # drop keys
+        oauth_jwt_settings["ISSUER"]            # read one
+
+Both go through pytest-django's ``settings`` fixture: ``setting_changed`` fires (the JWK
+set and verified-token caches reset) and the test's end restores the dict. The marker
+applies before the test's other fixtures, so a fixture that sets the same key (e.g.
+``production`` in tests/security/test_deploy_checks.py) wins; change such a key with the
+fixture in the test. Left as plain assignments: a ``OAUTH_JWT`` that is not a dict
+(tests/test_settings_checks.py), a resource server's whole dict
+(tests/resource_server/test_checks.py), ``point_hub_at`` (which repoints the caches and
+DOT's settings with it) and ``override_settings`` blocks that check a value before and
+after (tests/test_keys.py).
+"""
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from django.core.cache import caches
 from jwcrypto import jwk as jc_jwk
 from jwcrypto import jwt as jc_jwt
@@ -49,6 +78,20 @@ def django_db_setup(django_db_setup, django_db_blocker):
         signing_keys.ensure_active_key()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _parse_each_private_key_once():
+    """Each test reads the signing keys afresh (below), and parsing an RSA key checks it
+    (~50 ms, most of a short test). The same PEM bytes give the same immutable key, so
+    the session parses each one once; decryption still runs every time."""
+    parse = functools.lru_cache(maxsize=None)(serialization.load_pem_private_key)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        serialization, "load_pem_private_key", lambda data, *args, **kwargs: parse(bytes(data), *args, **kwargs)
+    )
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
     """Each test starts with empty caches and a key snapshot read from its own database."""
@@ -57,6 +100,40 @@ def _fresh_process_state():
         cache.clear()
     yield
     signing_keys.invalidate_cache()
+
+
+class OAuthJWTSettings:
+    """``OAUTH_JWT`` for one test, changed through pytest-django's ``settings``."""
+
+    def __init__(self, settings) -> None:
+        self._settings = settings
+
+    def __call__(self, **values: Any) -> None:
+        """Merge ``values`` onto the current ``OAUTH_JWT``."""
+        self._settings.OAUTH_JWT = {**self._settings.OAUTH_JWT, **values}
+
+    def without(self, *keys: str) -> None:
+        """Drop ``keys`` (their defaults apply)."""
+        self._settings.OAUTH_JWT = {k: v for k, v in self._settings.OAUTH_JWT.items() if k not in keys}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._settings.OAUTH_JWT[key]
+
+
+@pytest.fixture
+def oauth_jwt_settings(request, settings) -> OAuthJWTSettings:
+    """Changes ``OAUTH_JWT`` for one test, starting from the ``oauth_jwt_settings`` markers."""
+    override = OAuthJWTSettings(settings)
+    for marker in reversed(list(request.node.iter_markers("oauth_jwt_settings"))):
+        override(**marker.kwargs)
+    return override
+
+
+@pytest.fixture(autouse=True)
+def _oauth_jwt_settings_marker(request) -> None:
+    """A test with the marker gets its settings even without asking for the fixture."""
+    if request.node.get_closest_marker("oauth_jwt_settings") is not None:
+        request.getfixturevalue("oauth_jwt_settings")
 
 
 @pytest.fixture
@@ -180,6 +257,11 @@ def authorize_query(c: Client, **params) -> dict:
 def authorize(client, user, c: Client, scope="read", challenge=None, **params):
     """Sign in as ``user`` and approve ``c`` on the consent page; return the redirect."""
     client.force_login(user)
+    return approve(client, c, scope=scope, challenge=challenge, **params)
+
+
+def approve(client, c: Client, scope="read", challenge=None, **params):
+    """Approve ``c`` on the consent page, as whoever is signed in; return the redirect."""
     query = authorize_query(c, scope=scope, **({"code_challenge": challenge} if challenge else {}), **params)
     page = client.get("/o/authorize/", query)
     assert page.status_code == 200, page.content
@@ -195,8 +277,19 @@ def redirect_params(response) -> dict:
 
 
 def code_flow_token(client, user, c: Client, scope="read", **params) -> dict:
+    """Sign in as ``user``, approve ``c`` and redeem the code; return the token response."""
+    client.force_login(user)
+    return approved_token(client, c, scope=scope, **params)
+
+
+def approved_token(client, c: Client, scope="read", **params) -> dict:
+    """Approve ``c`` as whoever is signed in and redeem the code."""
     verifier, challenge = pkce_pair()
-    code = redirect_params(authorize(client, user, c, scope=scope, challenge=challenge, **params))["code"]
+    code = redirect_params(approve(client, c, scope=scope, challenge=challenge, **params))["code"]
+    return redeem(client, c, code, verifier)
+
+
+def redeem(client, c: Client, code: str, verifier: str) -> dict:
     response = token_request(
         client, c, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI, code_verifier=verifier
     )
@@ -206,6 +299,14 @@ def code_flow_token(client, user, c: Client, scope="read", **params) -> dict:
 
 def refresh(client, c: Client, refresh_token: str, **extra):
     return token_request(client, c, grant_type="refresh_token", refresh_token=refresh_token, **extra)
+
+
+def serve_in_thread(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A loopback HTTP server (a fake hub) answering from a daemon thread; its
+    ``shutdown()`` returns within 50 ms, not the half second of the default poll."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    return server
 
 
 def bearer(token: str) -> dict:
@@ -237,14 +338,15 @@ def api(client):
 
 
 class Clock:
-    """Moves ``time.time``, ``time.monotonic`` and Django's ``timezone.now`` forward
-    together, so that minutes pass without waiting (key snapshots, JWK set caches and
-    key activation all see the same clock)."""
+    """Moves ``time.time``, ``time.monotonic``, Django's ``timezone.now`` and the clock
+    PyJWT checks ``exp`` against forward together, so that minutes pass without waiting
+    (key snapshots, JWK set caches, key activation and token expiry all see the same clock)."""
 
     def __init__(self, monkeypatch) -> None:
         import time as time_module
-        from datetime import timedelta
+        from datetime import datetime, timedelta
 
+        import jwt.api_jwt
         from django.utils import timezone
 
         self.offset = 0.0
@@ -252,6 +354,14 @@ class Clock:
         monkeypatch.setattr(time_module, "time", lambda: real_time() + self.offset)
         monkeypatch.setattr(time_module, "monotonic", lambda: real_monotonic() + self.offset)
         monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=self.offset))
+        clock = self
+
+        class ShiftedDatetime(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.now(tz) + timedelta(seconds=clock.offset)
+
+        monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds

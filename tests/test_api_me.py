@@ -68,7 +68,9 @@ def test_user_token_names_the_user(client, api, user, web_client):
 def test_no_token_gets_a_bare_challenge(api):
     response = api()
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response["WWW-Authenticate"] == (
+        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+    )
 
 
 def test_tampered_payload(client, api, service_client):

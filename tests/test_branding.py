@@ -31,21 +31,21 @@ PLAIN_TEMPLATES = [
 
 
 @pytest.fixture
-def brand(settings):
+def brand(oauth_jwt_settings):
     """``brand(**BRANDING)``: set the pages' branding for one test."""
 
     def set_branding(value=None, **keys):
-        settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BRANDING": keys if value is None else value}
+        oauth_jwt_settings(BRANDING=keys if value is None else value)
 
     return set_branding
 
 
 @pytest.fixture
-def plain_hub(settings, brand):
+def plain_hub(settings, oauth_jwt_settings):
     """Another project's hub: no BRANDING, none of authhub's template overrides."""
     settings.TEMPLATES = PLAIN_TEMPLATES
-    settings.OAUTH_JWT = {k: v for k, v in settings.OAUTH_JWT.items() if k != "BRANDING"}
-    settings.OAUTH_JWT["ISSUER"] = "https://accounts.shop.example"
+    oauth_jwt_settings.without("BRANDING")
+    oauth_jwt_settings(ISSUER="https://accounts.shop.example")
 
 
 class TestPages:

@@ -18,9 +18,9 @@ UNREACHABLE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATI
 
 
 @pytest.fixture
-def unreachable_denylist(settings):
+def unreachable_denylist(settings, oauth_jwt_settings):
     settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
+    oauth_jwt_settings(DENYLIST_CACHE="down")
 
 
 def test_an_empty_cache_does_not_know(db):
@@ -57,12 +57,14 @@ def test_the_hub_seeds_an_empty_cache_from_its_database(client, service_client):
     assert denylist.lookup(row.jti, "other").answer is Answer.REVOKED
 
 
-def test_the_hub_answers_from_its_database_while_the_cache_is_unreachable(client, service_client, settings):
+def test_the_hub_answers_from_its_database_while_the_cache_is_unreachable(
+    client, service_client, settings, oauth_jwt_settings
+):
     token = client_credentials_token(client, service_client)["access_token"]
     assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
     (row,) = RevokedToken.objects.all()
     settings.CACHES = {**settings.CACHES, "down": UNREACHABLE}
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "down"}
+    oauth_jwt_settings(DENYLIST_CACHE="down")
     assert denylist_writer.is_revoked(row.jti, signing_keys.signing_key().kid) is True
     assert denylist_writer.is_revoked("another-jti", signing_keys.signing_key().kid) is False
 

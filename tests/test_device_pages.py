@@ -95,8 +95,8 @@ def test_codes_are_read_whatever_the_case_spaces_or_dashes(client, user, grant, 
     assert client.post("/o/device/", {"user_code": value}).status_code == 303
 
 
-def test_typing_slips_do_not_count_as_guesses(client, user, grant, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=2)
+def test_typing_slips_do_not_count_as_guesses(client, user, grant):
     client.force_login(user)
     for slip in ("", "?", "ABCD/EFGH", "ÄÖÜ", "x" * 101):
         response = client.post("/o/device/", {"user_code": slip})

@@ -74,6 +74,15 @@ class TestHeaders:
         assert_page_headers(client.get("/accounts/apps/"))
         assert_page_headers(client.post("/accounts/logout/"))
 
+    def test_logout_by_get_is_refused_and_keeps_the_session(self, client, user):
+        """A link or an image cannot sign anyone out, on every supported Django (4.2's
+        LogoutView still signed out on GET: oauth_jwt.compat)."""
+        client.force_login(user)
+        refused = client.get("/accounts/logout/")
+        assert refused.status_code == 405
+        assert_page_headers(refused)
+        assert client.get("/accounts/apps/").status_code == 200
+
     def test_csrf_failure_page(self, user):
         page = HttpClient(enforce_csrf_checks=True).post("/accounts/login/", {"username": "alice", "password": "x"})
         assert page.status_code == 403

@@ -66,3 +66,31 @@ def test_expired_device_codes_go_pending_ones_stay(client, device_client, capsys
 
     assert list(DeviceGrant.objects.values_list("pk", flat=True)) == [pending.pk]
     assert "1 device codes" in capsys.readouterr().out
+
+
+def test_old_client_sessions_and_logout_records_go(client, user, web_client, capsys):
+    from oauth_jwt.models import ClientSession, LogoutDelivery
+
+    from .conftest import code_flow_token
+
+    code_flow_token(client, user, web_client, scope="openid")  # its refresh token is live
+    client.logout()
+    ended = ClientSession.objects.create(sid="s-old", user=user, client_id=web_client.client_id, code_checksum="c1")
+    recent = ClientSession.objects.create(sid="s-new", user=user, client_id=web_client.client_id, code_checksum="c2")
+    long_ago = timezone.now() - timedelta(days=30)
+    ClientSession.objects.exclude(pk=recent.pk).update(created_at=long_ago)
+    fields = {"client_id": web_client.client_id, "uri": "https://rp.example/bc", "reason": "signed_out"}
+    delivered = LogoutDelivery.objects.create(**fields, delivered_at=timezone.now() - timedelta(days=2))
+    failed = LogoutDelivery.objects.create(**fields, gave_up_at=timezone.now() - timedelta(days=31))
+    kept = [
+        LogoutDelivery.objects.create(**fields, delivered_at=timezone.now()),
+        LogoutDelivery.objects.create(**fields),
+    ]
+
+    call_command("purgetokens")
+
+    assert not ClientSession.objects.filter(pk=ended.pk).exists()
+    assert ClientSession.objects.count() == 2  # the recent one, and the one with a live refresh token
+    assert not LogoutDelivery.objects.filter(pk__in=[delivered.pk, failed.pk]).exists()
+    assert set(LogoutDelivery.objects.values_list("pk", flat=True)) == {row.pk for row in kept}
+    assert "1 client sessions, 2 back-channel logouts" in capsys.readouterr().out

@@ -24,6 +24,7 @@ WRONG = {
     "ISSUER": ["https://auth.example.com"],
     "DEFAULT_AUDIENCE": 42,
     "RESOURCES": "https://api.example.com/",
+    "RESOURCE_SCOPES": "read write",
     "AUDIENCE": 42,
     "SIGNING_ALGORITHM": "HS256",
     "RSA_KEY_SIZE": "big",
@@ -45,6 +46,7 @@ WRONG = {
     "RETRY_AFTER_SECONDS": 0,
     "USER_RESOLVER": "ldap",
     "CLAIMS_HOOK": "oauth_jwt.no_such_module.hook",
+    "CLAIMS_PROVIDER": "oauth_jwt.server.userclaims.release",
     "CLIENT_AUTH_MAX_FAILURES": "10",
     "CLIENT_AUTH_WINDOW_SECONDS": None,
     "THROTTLE_CACHE": ["default"],
@@ -58,6 +60,9 @@ WRONG = {
     "DPOP_NONCES": "yes",
     "DPOP_REQUIRED": 1,
     "PUBLIC_ORIGIN": ["https://api.example.com"],
+    "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": "5",
+    "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": 0,
+    "BACKCHANNEL_LOGOUT_IN_BACKGROUND": 1,
 }
 # The pages keep their default branding rather than fail; `check` still refuses it.
 FALLS_BACK = {"BRANDING"}
@@ -76,10 +81,6 @@ def check_output(*args: str) -> str:
     return out.getvalue() + err.getvalue()
 
 
-def use(settings, **values) -> None:
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, **values}
-
-
 def test_every_key_has_a_wrong_value_here():
     assert set(WRONG) == set(SETTINGS)
 
@@ -90,8 +91,8 @@ def test_the_shipped_settings_pass_and_the_check_is_registered():
 
 
 @pytest.mark.parametrize("name", sorted(WRONG))
-def test_a_wrong_value_is_an_error_naming_the_key_and_crashes_nothing(settings, name):
-    use(settings, **{name: WRONG[name]})
+def test_a_wrong_value_is_an_error_naming_the_key_and_crashes_nothing(oauth_jwt_settings, name):
+    oauth_jwt_settings(**{name: WRONG[name]})
     expected = check_ids.SETTING_IDS.get(name, check_ids.E110_SETTING_VALUE)
     messages = check_settings()
     assert ids(messages) == {expected}
@@ -106,16 +107,16 @@ def test_a_wrong_value_is_an_error_naming_the_key_and_crashes_nothing(settings, 
     assert check_ids.E113_CHECK_FAILED not in str(raised.value)
 
 
-def test_a_string_for_a_list_is_not_a_list_of_characters(settings):
-    use(settings, RESOURCES="https://api.example.com/")
+def test_a_string_for_a_list_is_not_a_list_of_characters(oauth_jwt_settings):
+    oauth_jwt_settings(RESOURCES="https://api.example.com/")
     assert "must be a list of strings, not str" in check_settings()[0].msg
     with pytest.raises(ImproperlyConfigured, match="RESOURCES"):
         jwt_settings.RESOURCES
     assert "oauth_jwt.E110" in check_output()
 
 
-def test_a_word_for_the_rsa_key_size_does_not_crash_check_deploy(settings):
-    use(settings, RSA_KEY_SIZE="big")
+def test_a_word_for_the_rsa_key_size_does_not_crash_check_deploy(oauth_jwt_settings):
+    oauth_jwt_settings(RSA_KEY_SIZE="big")
     output = check_output("--deploy")
     assert "OAUTH_JWT['RSA_KEY_SIZE'] = 'big' must be an integer, not str" in output
     assert "oauth_jwt.W034" not in output and "oauth_jwt.E113" not in output
@@ -129,27 +130,27 @@ def test_a_word_for_the_rsa_key_size_does_not_crash_check_deploy(settings):
         ("USER_RESOLVER", "ldap", "local, claims"),
     ],
 )
-def test_a_bad_choice_names_the_allowed_values(settings, name, value, allowed):
-    use(settings, **{name: value})
+def test_a_bad_choice_names_the_allowed_values(oauth_jwt_settings, name, value, allowed):
+    oauth_jwt_settings(**{name: value})
     assert f"must be one of {allowed}" in check_settings()[0].msg
     assert allowed in check_output()
 
 
-def test_an_import_string_that_does_not_import_names_the_setting(settings):
-    use(settings, CLAIMS_HOOK="oauth_jwt.no_such_module.hook")
+def test_an_import_string_that_does_not_import_names_the_setting(oauth_jwt_settings):
+    oauth_jwt_settings(CLAIMS_HOOK="oauth_jwt.no_such_module.hook")
     (message,) = check_settings()
     assert message.id == check_ids.E111_SETTING_IMPORT
     assert "OAUTH_JWT['CLAIMS_HOOK']" in message.msg and "cannot be imported" in message.msg
     assert check_ids.E111_SETTING_IMPORT in check_output()
 
 
-def test_an_import_string_that_imports_passes(settings):
-    use(settings, CLAIMS_HOOK="oauth_jwt.server.claims.audience")
+def test_an_import_string_that_imports_passes(oauth_jwt_settings):
+    oauth_jwt_settings(CLAIMS_HOOK="oauth_jwt.server.claims.audience")
     assert check_settings() == []
 
 
-def test_secrets_are_never_echoed(settings):
-    use(settings, INTROSPECTION_CLIENT_SECRET=31415926, KEY_ENCRYPTION_SECRET=b"27182818")
+def test_secrets_are_never_echoed(oauth_jwt_settings):
+    oauth_jwt_settings(INTROSPECTION_CLIENT_SECRET=31415926, KEY_ENCRYPTION_SECRET=b"27182818")
     messages = check_settings()
     assert len(messages) == 2
     assert not any("31415926" in m.msg or "27182818" in m.msg for m in messages)
@@ -159,16 +160,16 @@ def test_secrets_are_never_echoed(settings):
 @pytest.mark.parametrize(
     ("typo", "meant"), [("RESOURCE", "RESOURCES"), ("ISUER", "ISSUER"), ("LEEWAY", "LEEWAY_SECONDS")]
 )
-def test_an_unknown_key_is_a_warning_with_a_suggestion(settings, typo, meant):
-    use(settings, **{typo: "x"})
+def test_an_unknown_key_is_a_warning_with_a_suggestion(oauth_jwt_settings, typo, meant):
+    oauth_jwt_settings(**{typo: "x"})
     (message,) = check_settings()
     assert message.id == check_ids.W110_UNKNOWN_SETTING and message.hint == f"Did you mean {meant!r}?"
     output = check_output()
     assert check_ids.W110_UNKNOWN_SETTING in output and f"Did you mean {meant!r}?" in output
 
 
-def test_an_unknown_key_without_a_close_match_points_at_the_docs(settings):
-    use(settings, COMPLETELY_DIFFERENT=1)
+def test_an_unknown_key_without_a_close_match_points_at_the_docs(oauth_jwt_settings):
+    oauth_jwt_settings(COMPLETELY_DIFFERENT=1)
     (message,) = check_settings()
     assert message.id == check_ids.W110_UNKNOWN_SETTING and "docs/settings.md" in message.hint
 

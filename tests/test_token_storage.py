@@ -4,12 +4,14 @@ introspection work; the JWT's record is written with the row, in one INSERT."""
 
 import hashlib
 
+import jwt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import get_access_token_model
 
-from oauth_jwt.server import token_records
+from oauth_jwt.server import token_records, tokens
+from oauth_jwt.server.validator import JWTOAuth2Validator
 
 from .conftest import (
     basic_auth,
@@ -89,6 +91,39 @@ def test_a_row_saved_again_keeps_its_checksum_and_record_in_one_update(client, s
     assert token_records.of(row) == record and row.token_checksum == checksum(token)
     assert form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client)).status_code == 200
     assert api(token).status_code == 401
+
+
+@pytest.mark.parametrize("load", ["whole", "token-deferred", "refreshed"])
+def test_a_loaded_row_saved_again_keeps_its_checksum(client, service_client, api, storage, load):
+    """However the row is read back, saving it hashes nothing: its record is no token."""
+    token = client_credentials_token(client, service_client)["access_token"]
+    row = (AccessToken.objects.defer("token") if load == "token-deferred" else AccessToken.objects).get()
+    if load == "refreshed":
+        row.refresh_from_db()
+    row.scope = "read write"
+    row.save()
+    row = AccessToken.objects.get()
+    assert row.scope == "read write" and row.token_checksum == checksum(token)
+    assert token_records.of(row) is not None
+    assert api(token).status_code == 200
+
+
+def test_the_checksum_field_may_run_twice_per_save(client, service_client, storage):
+    """Django 6 calls a field's ``pre_save`` twice per INSERT: the second call, with DOT's
+    raw token already cleared, must not hash the record in the JWT's place."""
+    token = client_credentials_token(client, service_client)["access_token"]
+    field = AccessToken._meta.get_field("token_checksum")
+    fresh = AccessToken(scope="read")
+    JWTOAuth2Validator()._set_token_value(fresh, tokens.MintedToken(token, _minted(token)))
+    assert [field.pre_save(fresh, add=True) for _ in range(2)] == [checksum(token)] * 2
+    loaded = AccessToken.objects.get()
+    assert [field.pre_save(loaded, add=False) for _ in range(2)] == [checksum(token)] * 2
+
+
+def _minted(token: str) -> tokens.Minted:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    key_pk = token_records.of(AccessToken.objects.get()).key_pk
+    return tokens.Minted(jwt.get_unverified_header(token)["kid"], key_pk, claims)
 
 
 def test_a_refresh_inside_the_grace_period_returns_the_same_jwt(client, user, web_client, provider):

@@ -4,8 +4,6 @@ cache forgets tokens when they expire and when a key is revoked."""
 import time
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 
 from oauth_jwt.resource import verified_cache
 from oauth_jwt.server import denylist_writer, signing_keys
@@ -67,15 +65,16 @@ def test_a_key_revoked_by_another_process_is_refused_through_the_denylist(client
     assert api(token).status_code == 401
 
 
-def test_an_expired_token_leaves_the_cache(client, api, monkeypatch):
+@pytest.mark.oauth_jwt_settings(LEEWAY_SECONDS=0)
+def test_an_expired_token_leaves_the_cache(client, api, clock, oauth_jwt_settings):
     now = int(time.time())
     key = signing_keys.signing_key()
     import jwt
 
     claims = {
-        "iss": settings.OAUTH_JWT["ISSUER"],
+        "iss": oauth_jwt_settings["ISSUER"],
         "sub": "svc",
-        "aud": settings.OAUTH_JWT["DEFAULT_AUDIENCE"],
+        "aud": oauth_jwt_settings["DEFAULT_AUDIENCE"],
         "client_id": "svc",
         "iat": now,
         "exp": now + 60,
@@ -83,11 +82,10 @@ def test_an_expired_token_leaves_the_cache(client, api, monkeypatch):
         "scope": "read",
     }
     token = jwt.encode(claims, key.key, algorithm=key.algorithm, headers={"typ": "at+jwt", "kid": key.kid})
-    with override_settings(OAUTH_JWT={**settings.OAUTH_JWT, "LEEWAY_SECONDS": 0}):
-        assert api(token).status_code == 200
-        # A minute later (the clock moved, not the test: no sleeping on a busy machine).
-        monkeypatch.setattr(time, "time", lambda: now + 61)
-        assert api(token).status_code == 401
+    assert api(token).status_code == 200
+    # A minute later (the clock moved, not the test: no sleeping on a busy machine).
+    clock.advance(61)
+    assert api(token).status_code == 401
 
 
 def test_the_cache_is_bounded(client, service_client, monkeypatch):

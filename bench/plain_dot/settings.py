@@ -4,9 +4,7 @@ database lookup per request). Same middleware, database and cache wiring as auth
 
 import os
 
-import dj_database_url
-
-from authhub.env import cache_config
+from authhub.env import cache_config, database_config
 
 DEBUG = False
 SECRET_KEY = "plain-dot-benchmark-only"
@@ -30,18 +28,8 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "bench.plain_dot.urls"
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}]
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The same SQLite options as authhub's, so that several workers can write.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
-    }
+# The same database options as authhub's, so that several workers can write.
+DATABASES = {"default": database_config(os.environ["DATABASE_URL"])}
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

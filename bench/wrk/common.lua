@@ -9,3 +9,17 @@ function response(status, headers, body)
     wrk.thread:stop()
   end
 end
+
+-- This thread's share of the lines of a file: thread i of n takes lines i, i+n, i+2n, ...
+-- (its "tid" is set by the script's setup()).
+function thread_share(path, stride)
+  local share = {}
+  local i = 0
+  for line in io.lines(path) do
+    if i % stride == tid then
+      table.insert(share, line)
+    end
+    i = i + 1
+  end
+  return share
+end

@@ -15,13 +15,7 @@ local next_index = nil
 
 function init(args)
   local stride = tonumber(os.getenv("BENCH_THREADS"))
-  local i = 0
-  for line in io.lines(os.getenv("BENCH_TOKENS")) do
-    if i % stride == tid then
-      table.insert(tokens, line)
-    end
-    i = i + 1
-  end
+  tokens = thread_share(os.getenv("BENCH_TOKENS"), stride)
   next_index = 1
 end
 

@@ -13,9 +13,11 @@ import base64
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
+from django.utils.module_loading import import_string
 
 from ..conf import jwt_settings
 from ..loopback import is_plaintext_outside_loopback
+from ..redaction import RedactCredentials
 from ..subjects import could_be_a_persons_sub
 from . import registry
 from .ids import (
@@ -26,6 +28,7 @@ from .ids import (
     W034_RSA_KEY_SIZE,
     W035_HTTP_REDIRECT_URI,
     W037_PROCESS_LOCAL_CACHE,
+    W038_LOGS_UNREDACTED,
     W045_CLIENT_ID_LIKE_SUBJECT,
     W046_OPEN_CIMD,
 )
@@ -131,6 +134,44 @@ def check_shared_caches(app_configs=None, **kwargs):
                 )
             )
     return messages
+
+
+@registry.register(checks.Tags.security, deploy=True)
+def check_log_redaction(app_configs=None, **kwargs):
+    """Handlers in ``LOGGING``, none with ``RedactCredentials``: oauthlib's and DOT's
+    DEBUG records would reach them with codes, tokens and secrets in clear."""
+    config = settings.LOGGING if settings.LOGGING_CONFIG == "logging.config.dictConfig" else None
+    handlers = _section(config, "handlers")
+    if not registry.is_server() or not handlers:
+        return []
+    redacting = {name for name, spec in _section(config, "filters").items() if _is_redaction(spec)}
+    for handler in handlers.values():
+        if any(f in redacting or isinstance(f, RedactCredentials) for f in _section(handler, "filters")):
+            return []
+    return [
+        checks.Warning(
+            "No handler in LOGGING has the filter oauth_jwt.redaction.RedactCredentials: at DEBUG, oauthlib "
+            "and DOT log authorization codes, tokens and client secrets.",
+            hint='Add "filters": {"redact_credentials": {"()": "oauth_jwt.redaction.RedactCredentials"}} to '
+            'LOGGING and "filters": ["redact_credentials"] to each handler (docs/security.md).',
+            id=W038_LOGS_UNREDACTED,
+        )
+    ]
+
+
+def _section(config, name: str):
+    """``config[name]`` of a ``LOGGING`` dict or one of its parts; empty when absent."""
+    return (config.get(name) if isinstance(config, dict) else None) or {}
+
+
+def _is_redaction(spec) -> bool:
+    factory = spec.get("()") if isinstance(spec, dict) else None
+    if isinstance(factory, str):
+        try:
+            factory = import_string(factory)
+        except ImportError:
+            return False
+    return isinstance(factory, type) and issubclass(factory, RedactCredentials)
 
 
 def _rsa_bits(jwk: dict) -> int:

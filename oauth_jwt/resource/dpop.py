@@ -13,11 +13,14 @@ equal to the hash of the access token it travels with; this server's nonce when
 ``DPOP_REPLAY_CACHE`` for as long as the proof could be accepted). Anything wrong
 raises ``InvalidDPoPProof`` (``UseDPoPNonce`` for a missing or stale nonce), never
 anything else.
+
+PyJWT parses: ``get_unverified_header`` for the header, ``PyJWK`` for the key it
+carries, ``decode`` for the signature and the claims (its own claim checks off: the
+ones above are RFC 9449's, with its errors).
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
 import json
@@ -29,13 +32,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from django.core.cache import caches
 from jwt.algorithms import get_default_algorithms
+from jwt.utils import base64url_encode
 
 from ..conf import jwt_settings
-from ..exceptions import InvalidDPoPProof, InvalidToken, TemporarilyUnavailable, UseDPoPNonce
-from . import dpop_nonce, jws
+from ..exceptions import InvalidDPoPProof, TemporarilyUnavailable, UseDPoPNonce
+from . import dpop_nonce
 
 PROOF_TYPE = "dpop+jwt"
 MAX_PROOF_BYTES = 4096
@@ -69,6 +74,18 @@ THUMBPRINT_MEMBERS = {"EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n"), 
 _JKT = re.compile(r"[A-Za-z0-9_-]{43}")
 _PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# PyJWT checks the signature; the registered claims are checked here, by RFC 9449's rules.
+_DECODE_OPTIONS: Any = {
+    "verify_signature": True,
+    "verify_exp": False,
+    "verify_nbf": False,
+    "verify_iat": False,
+    "verify_aud": False,
+    "verify_iss": False,
+    "verify_sub": False,
+    "verify_jti": False,
+    "require": [],
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,7 @@ class Proof:
 
 
 def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return base64url_encode(data).decode("ascii")
 
 
 def token_hash(access_token: str) -> str:
@@ -165,11 +182,15 @@ def _header_and_key(proof: str) -> tuple[str, Any, str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed_header(segment: str) -> tuple[str, Any, str]:
-    """The header's algorithm, public key and the key's thumbprint. A client signs every proof with the same key, so
-    its header segment repeats: parsed and checked once per process (a refused one is
-    not remembered: ``lru_cache`` keeps no exception)."""
-    header = _json(segment)
+def _parsed_header(segment: str) -> tuple[str, jwt.PyJWK, str]:
+    """The header's algorithm, public key and the key's thumbprint. A client signs every
+    proof with the same key, so its header segment repeats: parsed and checked once per
+    process (a refused one is not remembered: ``lru_cache`` keeps no exception)."""
+    try:
+        # PyJWT reads a header from a whole token: this one, with empty payload and signature.
+        header = jwt.get_unverified_header(f"{segment}..")
+    except jwt.PyJWTError:
+        raise InvalidDPoPProof("The DPoP proof is malformed.") from None
     typ = header.get("typ")
     if not isinstance(typ, str) or typ.lower() != PROOF_TYPE:
         raise InvalidDPoPProof("The DPoP proof's typ must be dpop+jwt.")
@@ -182,7 +203,7 @@ def _parsed_header(segment: str) -> tuple[str, Any, str]:
     return alg, key, thumbprint(header["jwk"])
 
 
-def _public_key(jwk: Any, alg: str) -> Any:
+def _public_key(jwk: Any, alg: str) -> jwt.PyJWK:
     if not isinstance(jwk, dict):
         raise InvalidDPoPProof("The DPoP proof carries no jwk.")
     if PRIVATE_MEMBERS & jwk.keys():
@@ -193,32 +214,22 @@ def _public_key(jwk: Any, alg: str) -> Any:
     if not all(isinstance(jwk.get(name), str) for name in THUMBPRINT_MEMBERS[kty]):
         raise InvalidDPoPProof("The DPoP proof's jwk is incomplete.")
     try:
-        key = _PYJWT[alg].from_jwk(jwk)
-    except Exception:  # PyJWT raises several kinds for a bad JWK
+        key = jwt.PyJWK(jwk, algorithm=alg)
+    except jwt.PyJWTError:
         raise InvalidDPoPProof("The DPoP proof's jwk is not a valid key.") from None
-    if not isinstance(key, _PUBLIC_TYPES[kty]):
+    if not isinstance(key.key, _PUBLIC_TYPES[kty]):
         raise InvalidDPoPProof("The DPoP proof's jwk holds a private key.")
-    if kty == "RSA" and key.key_size < MIN_RSA_BITS:
+    if kty == "RSA" and key.key.key_size < MIN_RSA_BITS:
         raise InvalidDPoPProof(f"The DPoP proof's RSA key is shorter than {MIN_RSA_BITS} bits.")
     return key
 
 
-def _signed_claims(proof: str, alg: str, key: Any) -> dict[str, Any]:
-    signing_input, _, signature = proof.rpartition(".")
+def _signed_claims(proof: str, alg: str, key: jwt.PyJWK) -> dict[str, Any]:
     try:
-        raw = jws.b64decode(signature)
-        valid = _PYJWT[alg].verify(signing_input.encode("ascii"), key, raw)
-    except (InvalidToken, ValueError, TypeError):
-        valid = False
-    if not valid:
-        raise InvalidDPoPProof("The DPoP proof's signature is invalid.")
-    return _json(signing_input.partition(".")[2])
-
-
-def _json(segment: str) -> dict[str, Any]:
-    try:
-        return jws.json_object(segment)
-    except InvalidToken:
+        return jwt.decode(proof, key, algorithms=[alg], options=_DECODE_OPTIONS)
+    except jwt.InvalidSignatureError:
+        raise InvalidDPoPProof("The DPoP proof's signature is invalid.") from None
+    except jwt.PyJWTError:
         raise InvalidDPoPProof("The DPoP proof is malformed.") from None
 
 

@@ -1,7 +1,9 @@
 """RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow,
 RFC 9449 §7.1 ``DPoP`` challenges (with ``algs``, and ``DPoP-Nonce`` on
 ``use_dpop_nonce``) where the request or the token used DPoP, and 503 + ``Retry-After``
-when it cannot be checked right now."""
+when it cannot be checked right now. Every challenge names this server's RFC 9728
+metadata document (``resource_metadata``, RFC 9728 §5.1), from which a client finds the
+authorization server."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
-from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce
+from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce, oauth_error
 from .dpop import ALGORITHMS
 from .dpop_nonce import HEADER as NONCE_HEADER
+from .metadata import own_metadata_url
 
 REALM = "api"
 
@@ -24,10 +27,12 @@ def www_authenticate(
     error: str | None = None,
     description: str | None = None,
     scopes: Iterable[str] | None = None,
+    resource_metadata: bool = True,
     scheme: str = "Bearer",
 ) -> str:
     """The ``WWW-Authenticate: Bearer ...`` (or ``DPoP ...``) value; no error code when no
-    token was sent."""
+    token was sent. ``resource_metadata=False`` for an endpoint of the hub's own
+    (UserInfo), which is not the API the metadata describes."""
     parts = [f"realm={_quoted(REALM)}"]
     if error:
         parts.append(f"error={_quoted(error)}")
@@ -37,27 +42,33 @@ def www_authenticate(
         parts.append(f"scope={_quoted(' '.join(scopes))}")
     if scheme == "DPoP":
         parts.append(f"algs={_quoted(' '.join(ALGORITHMS))}")
+    url = own_metadata_url() if resource_metadata else None
+    if url:
+        parts.append(f"resource_metadata={_quoted(url)}")
     return f"{scheme} " + ", ".join(parts)
 
 
-def challenge(exc: OAuthJWTError, scopes: Iterable[str] | None = None) -> str:
+def challenge(exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True) -> str:
     """The challenge for ``exc``, in the scheme the request or the token used."""
-    return www_authenticate(exc.error, exc.description, scopes, getattr(exc, "scheme", "Bearer"))
+    scheme = getattr(exc, "scheme", "Bearer")
+    return www_authenticate(exc.error, exc.description, scopes, resource_metadata, scheme)
 
 
-def missing_token_response() -> JsonResponse:
+def missing_token_response(resource_metadata: bool = True) -> JsonResponse:
     response = JsonResponse({"detail": "An access token is required."}, status=401)
-    response["WWW-Authenticate"] = www_authenticate()
+    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata)
     return response
 
 
-def error_response(exc: OAuthJWTError, scopes: Iterable[str] | None = None) -> JsonResponse:
+def error_response(
+    exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True
+) -> JsonResponse:
     scopes = list(scopes or []) if isinstance(exc, InsufficientScope) else None
-    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=exc.status_code)
+    response = oauth_error(exc.error, exc.description, status=exc.status_code)
     if isinstance(exc, TemporarilyUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     else:
-        response["WWW-Authenticate"] = challenge(exc, scopes)
+        response["WWW-Authenticate"] = challenge(exc, scopes, resource_metadata)
     if isinstance(exc, UseDPoPNonce):
         response[NONCE_HEADER] = exc.nonce
     return response

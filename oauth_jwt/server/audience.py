@@ -55,6 +55,8 @@ class AudienceMixin:
     request without one is given the client's default audience."""
 
     def _check_and_set_request_resource(self, request):
+        """DOT's normalization of ``request.resource``, then the client's allowance and
+        default audience. Private: DOT's only step that settles the resources (RFC 8707)."""
         super()._check_and_set_request_resource(request)
         client = getattr(request, "client", None)
         client_id = getattr(client, "client_id", None)

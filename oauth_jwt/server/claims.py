@@ -30,7 +30,9 @@ def audience(request) -> str | list[str]:
 
 
 def auth_time(request) -> int | None:
-    """When the person authenticated; fixed across refreshes (RFC 9068 §2.2.1)."""
+    """When the person authenticated: the sign-in the authorization code was issued in
+    (``oidc_claims``), fixed across refreshes (RFC 9068 §2.2.1); else (a device code, a code
+    from before sign-in times were kept) the account's last sign-in."""
     user = getattr(request, "user", None)
     if user is None or getattr(request, "grant_type", None) == "client_credentials":
         return None
@@ -39,6 +41,9 @@ def auth_time(request) -> int | None:
         previous = token_records.of(refresh.access_token)
         if previous is not None and previous.auth_time is not None:
             return previous.auth_time
+    signed_in = getattr(request, "auth_time", None)
+    if isinstance(signed_in, int):
+        return signed_in
     last_login = getattr(user, "last_login", None)
     return int(last_login.timestamp()) if last_login else None
 

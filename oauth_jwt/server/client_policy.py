@@ -79,6 +79,8 @@ class ClientPolicyMixin:
     """
 
     def _load_application(self, client_id, request):
+        """The client with its profile in one query; no client id that cannot be one.
+        Private: every client lookup of DOT's (``authenticate_client*``, ``validate_client_id``) goes through it."""
         from oauth2_provider import cimd
 
         if client_id and "\x00" in client_id:
@@ -94,13 +96,15 @@ class ClientPolicyMixin:
         return super()._load_application(client_id, request)
 
     def _extract_basic_auth(self, request):
-        # DOT base64-decodes this unguarded: a non-ASCII value raised ValueError (a 500).
+        """DOT base64-decodes this unguarded: a non-ASCII value raised ValueError (a 500).
+        Private: DOT reads the Basic header here alone, inside ``authenticate_client``."""
         auth_string = super()._extract_basic_auth(request)
         return auth_string if auth_string is None or auth_string.isascii() else None
 
     def _check_secret(self, provided_secret, stored_secret):
-        # DOT's only hook for the comparison: an empty secret proves nothing, even where
-        # the stored one is the hash of "" (a public client made confidential elsewhere).
+        """An empty secret proves nothing, even where the stored one is the hash of ""
+        (a public client made confidential elsewhere).
+        Private: DOT compares client secrets here alone, for Basic and body credentials."""
         return bool(provided_secret) and super()._check_secret(provided_secret, stored_secret)
 
     def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):

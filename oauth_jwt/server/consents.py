@@ -18,6 +18,7 @@ from oauth2_provider.models import (
 )
 
 from ..models import Consent
+from .backchannel import client_disconnected
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,10 @@ def remember(user, client_id: str, scopes: Iterable[str]) -> Consent:
 def disconnect(user, client_id: str) -> bool:
     """Forget the consent and revoke every code (authorization or device, pending or
     approved), access and refresh token of ``user`` for ``client_id`` in one
-    transaction. Returns whether there was a consent to forget."""
+    transaction, and tell the client by back-channel logout. Returns whether there was
+    a consent to forget."""
     with transaction.atomic():
+        client_disconnected(user, client_id)
         deleted, _ = Consent.objects.filter(user=user, client_id=client_id).delete()
         revoke_tokens(user, client_id)
     log.info("client disconnected", extra={"event": "disconnect", "client_id": client_id, "subject": str(user.pk)})

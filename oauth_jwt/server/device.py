@@ -104,6 +104,8 @@ class DeviceGrantMixin:
         return True
 
     def _save_bearer_token(self, token, request, *args, **kwargs):
+        """Consume the device code in the transaction that stores the tokens. Private:
+        DOT's ``save_bearer_token`` names it the place for storing logic, in its transaction."""
         if request.grant_type == DEVICE_CODE_GRANT:
             consume(request.device_grant, request.client, request.scopes, request)
         return super()._save_bearer_token(token, request, *args, **kwargs)

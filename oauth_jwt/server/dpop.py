@@ -21,7 +21,7 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from ..checksums import token_checksum
 from ..conf import jwt_settings
-from ..exceptions import InvalidDPoPProof, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce
+from ..exceptions import InvalidDPoPProof, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce, oauth_error
 from ..models import DPoPBinding
 from ..resource import dpop
 from ..resource.dpop_nonce import HEADER as NONCE_HEADER
@@ -51,14 +51,13 @@ def check_token_request(request: HttpRequest) -> dpop.Proof | None:
 def error_response(exc: OAuthJWTError) -> JsonResponse:
     """The token endpoint's answer to a refused proof: 400 (503 when replay cannot be
     checked), with a fresh ``DPoP-Nonce`` on ``use_dpop_nonce``."""
-    status = 503 if isinstance(exc, TemporarilyUnavailable) else 400
-    response = JsonResponse({"error": exc.error, "error_description": exc.description}, status=status)
-    response["Cache-Control"] = "no-store"
+    headers = {}
     if isinstance(exc, UseDPoPNonce):
-        response[NONCE_HEADER] = exc.nonce
+        headers[NONCE_HEADER] = exc.nonce
     if isinstance(exc, TemporarilyUnavailable):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+        headers["Retry-After"] = str(exc.retry_after)
+    status = 503 if isinstance(exc, TemporarilyUnavailable) else 400
+    return oauth_error(exc.error, exc.description, status=status, headers=headers)
 
 
 def proof_of(request) -> dpop.Proof | None:

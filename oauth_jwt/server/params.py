@@ -26,8 +26,10 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from types import MappingProxyType
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+
+from ..exceptions import oauth_error
 
 REPEATABLE = frozenset({"resource"})
 # C0 controls but the tab (which a password may hold), and DEL.
@@ -70,10 +72,7 @@ def strict_params(
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         found = problem(request, malformed)
         if found is not None:
-            error, description = found
-            response = JsonResponse({"error": error, "error_description": description}, status=400)
-            response["Cache-Control"] = "no-store"
-            return response
+            return oauth_error(*found)
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .client_policy import access_token_expires_in
 from .device import load_device_grant
 
@@ -39,6 +41,10 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
         "PKCE_REQUIRED": True,
         "OIDC_ENABLED": True,
+        # RP-initiated logout (server.views.logout): the person is asked unless the
+        # client's id_token_hint names them and comes from this very session.
+        "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+        "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
         # http stays for RFC 8252 loopback redirects (native apps): oauth_jwt.server.redirects
         # refuses every other http redirect URI at the authorization endpoint, and
         # `check --deploy` names clients registering one (W035). DOT's gate below would
@@ -52,12 +58,14 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "REFRESH_TOKEN_ADMIN_CLASS": "oauth_jwt.server.admin.dot.RefreshTokenAdmin",
         "GRANT_ADMIN_CLASS": "oauth_jwt.server.admin.dot.GrantAdmin",
         "ID_TOKEN_ADMIN_CLASS": "oauth_jwt.server.admin.dot.IDTokenAdmin",
+        # What the consent page says each scope allows: for profile and email, the
+        # claims the default CLAIMS_PROVIDER releases (oauth_jwt.server.userclaims).
         "SCOPES": {
-            "openid": "Sign you in with your account",
-            "profile": "See your name and username",
-            "email": "See your email address",
-            "read": "Read your data",
-            "write": "Change your data",
+            "openid": _("Sign you in with your account"),
+            "profile": _("See your name and username"),
+            "email": _("See your email address and whether it is verified"),
+            "read": _("Read your data"),
+            "write": _("Change your data"),
         },
         "DEFAULT_SCOPES": ["read"],
         "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,

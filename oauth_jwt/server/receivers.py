@@ -1,53 +1,47 @@
-"""Signal receivers, connected only where DOT is installed.
+"""Signal receivers, connected by ``connect()`` from ``AppConfig.ready()``, only where
+DOT is installed.
 
 - Every way an access-token row dies puts its JWT on the denylist and keeps a
   ``RevokedToken`` record: DOT revokes an access token by deleting its row (the
   revocation endpoint, the admin, refresh rotation and family revocation, a person
   disconnecting an app, RP logout), so one ``pre_delete`` receiver covers them all.
-- A row saved again keeps its checksum although its ``token`` column holds the JWT's
-  record (``token_records``), in that save's one UPDATE.
+- A row loaded from the database holds its JWT's record as a
+  ``token_records.StoredRecord``, as a row just issued does, so saving it again keeps
+  its checksum (``token_records``).
 - A deleted client takes its consents and profile with it (they name it by client_id).
 - A person's account deactivated or given a new password hash ends their codes, access
-  and refresh tokens at once (``consents.revoke_tokens``). Any change of the stored
-  hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()`` sends no
-  signal, and is caught when a refresh token is presented instead (``people``).
+  and refresh tokens at once (``consents.revoke_tokens``), and the clients they are
+  connected to are told by back-channel logout (``backchannel``). Any change of the
+  stored hash counts, as it does for Django's sessions; a bulk ``QuerySet.update()``
+  sends no signal, and is caught when a refresh token is presented instead (``people``).
+- A person signing out (any Django sign-out) ends their session's ``sid``: the clients
+  signed in during it are told by back-channel logout.
+- A sign-in records its time in the session (``authtime``): ``max_age`` and the
+  ``auth_time`` of the tokens it leads to.
 """
+
+from __future__ import annotations
 
 import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, Consent
-from . import revocation, token_records
+from . import authtime, revocation, token_records
 
 
 def _on_access_token_delete(sender, instance, **kwargs) -> None:
     revocation.revoke_access_token(instance)
 
 
-class _StoredRecord(str):
-    """A record in the ``token`` column is not a token. DOT's checksum field keeps the
-    row's checksum when the column is blank (its RFC 9700 path) and recomputes it from
-    the column otherwise; to that field, this text counts as blank."""
-
-    def __bool__(self) -> bool:
-        return False
-
-
-def _keep_checksum(sender, instance, raw=False, **kwargs) -> None:
-    """A row saved again without its JWT (any ``save()`` but DOT's own, which hands the
-    token over again): the record is written as it is and the checksum stays the JWT's."""
-    if raw or instance._state.adding or getattr(instance, "_raw_token", None) is not None:
-        return
-    if token_records.decode(instance.token) is not None:
-        instance.token = _StoredRecord(instance.token)
-
-
-def _plain_record(sender, instance, **kwargs) -> None:
-    if isinstance(instance.token, _StoredRecord):
-        instance.token = str(instance.token)
+def _load_record(sender, instance, **kwargs) -> None:
+    """A deferred ``token`` column is left unread."""
+    text = instance.__dict__.get("token")
+    if type(text) is str and token_records.decode(text) is not None:
+        instance.token = token_records.StoredRecord(text)
 
 
 logger = logging.getLogger(__name__)
@@ -72,11 +66,13 @@ def _note_credentials_change(sender, instance, raw=False, update_fields=None, **
 
 
 def _revoke_on_credentials_change(sender, instance, raw=False, **kwargs) -> None:
+    from .backchannel import account_changed
     from .consents import revoke_tokens
 
     reason = instance.__dict__.pop("_oauth_jwt_revoke", None)
     if reason is None:
         return
+    account_changed(instance, reason)
     revoke_tokens(instance)
     logger.info(
         "tokens of an account revoked",
@@ -84,19 +80,32 @@ def _revoke_on_credentials_change(sender, instance, raw=False, **kwargs) -> None
     )
 
 
+def _on_logged_out(sender, request=None, user=None, **kwargs) -> None:
+    from .backchannel import session_ended
+    from .sessions import current_sid
+
+    sid = current_sid(request) if request is not None else None
+    if user is not None and sid:
+        session_ended(user, sid)
+
+
 def _on_application_delete(sender, instance, **kwargs) -> None:
     Consent.objects.filter(client_id=instance.client_id).delete()
     ClientProfile.objects.filter(client_id=instance.client_id).delete()
 
 
-if apps.is_installed("oauth2_provider"):
+def connect() -> None:
+    """Connect the receivers (``AppConfig.ready()``); a project without DOT has none."""
+    if not apps.is_installed("oauth2_provider"):
+        return
     from oauth2_provider.models import get_access_token_model, get_application_model
 
-    AccessToken = get_access_token_model()
-    pre_delete.connect(_on_access_token_delete, sender=AccessToken, dispatch_uid="oauth_jwt_revoke")
-    pre_save.connect(_keep_checksum, sender=AccessToken, dispatch_uid="oauth_jwt_keep_checksum")
-    post_save.connect(_plain_record, sender=AccessToken, dispatch_uid="oauth_jwt_plain_record")
+    access_token = get_access_token_model()
+    pre_delete.connect(_on_access_token_delete, sender=access_token, dispatch_uid="oauth_jwt_revoke")
+    post_init.connect(_load_record, sender=access_token, dispatch_uid="oauth_jwt_load_record")
     post_delete.connect(_on_application_delete, sender=get_application_model(), dispatch_uid="oauth_jwt_forget")
-    User = settings.AUTH_USER_MODEL
-    pre_save.connect(_note_credentials_change, sender=User, dispatch_uid="oauth_jwt_credentials")
-    post_save.connect(_revoke_on_credentials_change, sender=User, dispatch_uid="oauth_jwt_revoke_user")
+    user = settings.AUTH_USER_MODEL
+    pre_save.connect(_note_credentials_change, sender=user, dispatch_uid="oauth_jwt_credentials")
+    post_save.connect(_revoke_on_credentials_change, sender=user, dispatch_uid="oauth_jwt_revoke_user")
+    user_logged_in.connect(authtime.record, dispatch_uid="oauth_jwt_auth_time")
+    user_logged_out.connect(_on_logged_out, dispatch_uid="oauth_jwt_session_ended")

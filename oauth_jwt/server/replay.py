@@ -178,6 +178,8 @@ class ReplayProtectionMixin(PKCEPolicyMixin):
             raise errors.InvalidGrantError(request=request) from None
 
     def _save_bearer_token(self, token, request, *args, **kwargs):
+        """Lock a presented refresh token; record a redeemed code. Private: DOT's
+        ``save_bearer_token`` names it the place for storing logic, in its transaction."""
         if request.grant_type == "refresh_token":
             self._lock_refresh_token(request)
         result = super()._save_bearer_token(token, request, *args, **kwargs)

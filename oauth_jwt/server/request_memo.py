@@ -12,6 +12,11 @@
 Inside a request (between Django's ``request_started`` and ``request_finished``) rows
 are remembered per thread; outside a request (management commands, shells, direct
 calls) nothing is remembered, so an edit is always seen by the next request.
+
+Measured (issue 15: hand-written code earns its place, ``bench/ab.py``): without this
+module (DOT's lookup, then the profile through the ORM, and DOT's read-back of the new
+row) a client-credentials token request cost 1.45-1.50x the CPU and ran at 0.67-0.75x the
+rate on SQLite; docs/benchmarks.md, "Hand-written code, measured".
 """
 
 from __future__ import annotations
@@ -96,7 +101,8 @@ def remember_profile(application) -> None:
     data = getattr(application, _ANNOTATION, _MISSING)
     if memo is None or data is _MISSING:
         return
-    memo[application.client_id] = None if data is None else _profile_from_json(data)
+    # The profile came from the database the application row came from.
+    memo[application.client_id] = None if data is None else _profile_from_json(data, application._state.db)
     _local.client_ids[application.pk] = application.client_id
 
 
@@ -106,7 +112,7 @@ def client_id(application_pk: int | None) -> str | None:
     return None if memo is None or application_pk is None else memo.get(application_pk)
 
 
-def _profile_from_json(data: dict | str) -> Any:
+def _profile_from_json(data: dict | str, alias: str) -> Any:
     """A ``ClientProfile`` instance from the JSON object the database built. SQLite
     hands it back as text, its nested JSON columns too, and booleans as integers."""
     from django.db import models
@@ -124,7 +130,7 @@ def _profile_from_json(data: dict | str) -> Any:
             value = bool(value)
         names.append(field.attname)
         values.append(value)
-    return ClientProfile.from_db("default", names, values)
+    return ClientProfile.from_db(alias, names, values)
 
 
 def remember_access_token(access_token) -> None:

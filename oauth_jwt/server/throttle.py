@@ -32,9 +32,10 @@ from urllib.parse import unquote_plus
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from ..conf import jwt_settings
+from ..exceptions import oauth_error
 
 logger = logging.getLogger(__name__)
 
@@ -146,21 +147,15 @@ def _is_client_auth_failure(response: HttpResponse) -> bool:
         return False
 
 
-def _refused(status: int, error: str, description: str) -> JsonResponse:
-    response = JsonResponse({"error": error, "error_description": description}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def guarded(view: Callable[..., HttpResponse], request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """Run ``view`` unless the caller is throttled; count its client-auth failures."""
     if request.method != "POST":
         return view(request, *args, **kwargs)
     if len(request.META.get("HTTP_AUTHORIZATION", "")) > MAX_AUTHORIZATION_HEADER:
-        return _refused(400, "invalid_request", "The Authorization header is too large.")
+        return oauth_error("invalid_request", "The Authorization header is too large.")
     if is_throttled(request):
         logger.warning("client authentication throttled", extra={"event": "client_auth.throttled"})
-        response = _refused(429, "temporarily_unavailable", "Too many failed client authentications.")
+        response = oauth_error("temporarily_unavailable", "Too many failed client authentications.", status=429)
         response["Retry-After"] = str(jwt_settings.CLIENT_AUTH_WINDOW_SECONDS)
         return response
     response = view(request, *args, **kwargs)

@@ -12,10 +12,11 @@ the token *record*, written by the row's own INSERT (``docs/token-records.md``):
 With ``COMPLIANT_BCP_RFC9700_TOKEN_STORAGE`` off (DOT's default: tokens kept at rest)
 the JWT follows as the last part, so that DOT's refresh grace period can hand the same
 JWT out again (``JWTOAuth2Validator.save_bearer_token``). Either way the checksum is the
-SHA-256 of the JWT. The ``jti`` is 128 random bits (RFC 7519 §4.1.7), 22 characters of
-base64url, so the record's ``jti`` and key are at fixed places: the admin and key
-revocation find rows through two expression indexes on the column (migration 0006),
-never by scanning it.
+SHA-256 of the JWT: the column holds a ``StoredRecord``, text that DOT's checksum field
+treats as blank, so no save ever hashes the record in the JWT's place. The ``jti`` is
+128 random bits (RFC 7519 §4.1.7), 22 characters of base64url, so the record's ``jti``
+and key are at fixed places: the admin and key revocation find rows through two
+expression indexes on the column (migration 0006), never by scanning it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ KEY_INDEX = "oauth_jwt_record_key"
 INDEXES = {JTI_INDEX: (1, JTI_LENGTH + 1), KEY_INDEX: (JTI_LENGTH + 1, KEY_WIDTH + 1)}
 
 
+class StoredRecord(str):
+    """A record as it sits in the ``token`` column, just written or loaded. DOT's
+    ``TokenChecksumField`` hashes the column unless it is blank (its RFC 9700 path, which
+    keeps the checksum); to that field this text is blank, on every save and every one
+    of its calls (Django 6 calls it twice per INSERT)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
 @dataclass(frozen=True)
 class TokenRecord:
     jti: str
@@ -40,19 +51,19 @@ class TokenRecord:
     auth_time: int | None = None
     jwt: str | None = None
 
-    def encode(self) -> str:
+    def encode(self) -> StoredRecord:
         parts = [self.jti, f"{self.key_pk:0{KEY_WIDTH}d}"]
         if self.auth_time is not None:
             parts.append(str(self.auth_time))
         if self.jwt is not None:
             parts.append(self.jwt)
-        return " ".join(parts)
+        return StoredRecord(" ".join(parts))
 
 
 def decode(text: str | None) -> TokenRecord | None:
     """The record in an ``AccessToken.token`` column; ``None`` for rows without one
     (issued before records existed, or by plain DOT)."""
-    parts = str(text or "").split(" ")
+    parts = ("" if text is None else str(text)).split(" ")
     jwt = parts.pop() if len(parts) > 2 and parts[-1].count(".") == 2 else None
     if len(parts) not in (2, 3) or not parts[0] or not all(part.isdigit() for part in parts[1:]):
         return None

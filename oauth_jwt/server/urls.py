@@ -7,11 +7,21 @@ and metadata keep working; oauth_jwt's views come first and win over DOT's.
 
 from django.urls import include, path, re_path
 from oauth2_provider import urls as dot_urls
-from oauth2_provider import views as dot_views
 
 from .params import GRANT_PARAMETERS, strict_params
 from .throttle import throttle_client_auth
-from .views import accounts, authorize, branding, clientauth, connected, device, discovery, introspection, userinfo
+from .views import (
+    accounts,
+    authorize,
+    branding,
+    clientauth,
+    connected,
+    device,
+    discovery,
+    introspection,
+    logout,
+    userinfo,
+)
 
 DEVICE_PAGES = {"device-confirm", "device-grant-status"}
 
@@ -49,7 +59,7 @@ endpoints = [
     # DOT's device pages carry the user code in their path (access logs): not mounted.
     *[pattern for pattern in dot_urls.base_urlpatterns if pattern.name not in DEVICE_PAGES],
     path("userinfo/", userinfo.UserInfoView.as_view(), name="user-info"),
-    path("logout/", dot_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    path("logout/", logout.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
 ]
 
 provider_patterns = [*wellknown, path("o/", include(endpoints))]

@@ -21,23 +21,29 @@ from ..resource import signatures
 from ..resource.authentication import authenticate_token, is_jwt, opaque_fallback
 from . import request_memo, signing_keys, token_records, tokens
 from .audience import AudienceMixin, default_audience
+from .authparams import AuthorizationParamsMixin
 from .client_policy import ClientPolicyMixin
 from .device import DeviceGrantMixin
 from .dpop import DPoPMixin
+from .oidc_claims import OIDCClaimsMixin
 from .people import PeopleMixin
 from .prompt_none import SilentPromptMixin
 from .redirects import RedirectURIPolicyMixin
 from .replay import ReplayProtectionMixin
+from .sessions import SessionMixin
 
 logger = logging.getLogger(__name__)
 
 
 class JWTOAuth2Validator(
     PeopleMixin,
+    SessionMixin,
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,
     DPoPMixin,
+    AuthorizationParamsMixin,
+    OIDCClaimsMixin,
     DeviceGrantMixin,
     ReplayProtectionMixin,
     RedirectURIPolicyMixin,
@@ -80,8 +86,8 @@ class JWTOAuth2Validator(
         token["access_token"] = previous.jwt
 
     def _create_access_token(self, expires, request, token, source_refresh_token=None):
-        """Private, but DOT's only step that builds the row with the request at hand: the
-        row's expiry and the issue event come from the JWT."""
+        """The row's expiry is the JWT's ``exp``; the row is remembered for the token view.
+        Private: no public DOT hook sees the new row and the request together."""
         minted = tokens.minted(token["access_token"])
         if minted is not None:
             # The row's expiry is the JWT's `exp`, to the second.
@@ -101,10 +107,10 @@ class JWTOAuth2Validator(
         return access_token
 
     def _set_token_value(self, token_instance, raw_token):
-        """DOT's only hook between the token dict and the row (private; no public one):
-        the ``token`` column gets the JWT's record (``token_records``), the checksum the JWT's
-        SHA-256 in both storage modes, and the row keeps the resources only when they are
-        not the client's default audience."""
+        """The ``token`` column gets the JWT's record (``token_records.StoredRecord``), the
+        checksum the JWT's SHA-256 (DOT's ``_raw_token``) in both storage modes, and the
+        row keeps the resources only when they are not the client's default audience.
+        Private: DOT has no public hook between the token dict and the row."""
         super()._set_token_value(token_instance, raw_token)
         minted = tokens.minted(raw_token)
         if minted is None or not isinstance(token_instance, get_access_token_model()):
@@ -141,8 +147,8 @@ class JWTOAuth2Validator(
         return signed
 
     def _load_id_token(self, token):
-        """Verify an ID token against our keys. Private, but DOT's ``validate_id_token``
-        and ID-token lookups load through it alone."""
+        """Verify an ID token against the hub's keys and find its row.
+        Private: DOT's ``validate_id_token`` and ``_create_access_token`` load through it alone."""
         from oauth2_provider.models import get_id_token_model
 
         try:
@@ -162,9 +168,9 @@ class JWTOAuth2Validator(
             return None
 
     def _get_key_for_token(self, token):
-        """The hub key that signed ID token ``token`` (jwcrypto's JWK), else ``None``.
-        Private, but DOT's RP-initiated logout asks only this for the ``id_token_hint``'s
-        key; DOT's own answers with the client's key, which does not sign here."""
+        """The hub key that signed ID token ``token`` (jwcrypto's JWK), else ``None``;
+        DOT's own answers with the client's key, which signs nothing here.
+        Private: DOT's RP-initiated logout asks only this for the ``id_token_hint``'s key."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:

@@ -48,6 +48,10 @@ def _oauth_figures(user, now) -> dict[str, Any]:
         from ..server.opaque import live_count
 
         data["opaque_tokens"] = live_count()
+    if user.has_perm("oauth_jwt.view_logoutdelivery"):
+        from ..models import LogoutDelivery
+
+        data["failed_logouts"] = LogoutDelivery.objects.filter(delivered_at=None).exclude(gave_up_at=None).count()
     return data
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from html import unescape
 
+import django
 import jwt
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -122,8 +123,9 @@ def test_one_status_filter_links_the_two_lists(admin_client, three_tokens):
     assert '<li class="selected">\n    <a href="?status=revoked">' in revoked.content.decode()
     assert jtis(admin_client.get(links["active"])) == {jti["person"]}
     assert jtis(admin_client.get(links["expired"])) == {jti["expired"]}
-    for url in (TOKENS, REVOKED):
-        assert admin_client.get(url, {"_facets": "True"}).status_code == 200
+    if django.VERSION >= (5, 0):  # the admin's facet counts came with 5.0
+        for url in (TOKENS, REVOKED):
+            assert admin_client.get(url, {"_facets": "True"}).status_code == 200
 
 
 def test_the_details_show_decoded_header_and_claims_never_the_token(admin_client, client, user, web_client):

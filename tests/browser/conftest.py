@@ -4,10 +4,11 @@ One browser for the whole session; each test gets a fresh context (cookies, stor
 The client's redirect URI is a small HTTP server on a loopback port.
 Screenshots of the pages go to ``test-artifacts/screenshots/``.
 
-Every context gets axe-core (npm, pinned in ``package-lock.json``; ``bin/setup`` installs
-it) as an init script, which the pages' Content-Security-Policy does not govern, and a
-listener that records what that policy blocked; ``axe(page)`` fails on any violation of
-either.
+Every context gets a listener that records what the pages' Content-Security-Policy
+blocked; ``axe(page)`` loads axe-core (npm, pinned in ``package-lock.json``; ``bin/test``
+installs it) into the page it checks, through Playwright's evaluate, which that policy
+does not govern, and fails on any violation of either. (Loaded into every document
+instead, as an init script, its 650 kB cost every navigation of every browser test.)
 """
 
 from __future__ import annotations
@@ -108,14 +109,11 @@ def callback(_callback_server) -> Callback:
 
 @pytest.fixture(scope="session")
 def new_context(browser):
-    """``browser.new_context`` with axe-core and the CSP listener in every page."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run bin/setup (it installs axe-core with npm ci)")
+    """``browser.new_context`` with the CSP listener in every page."""
 
     def make(**options):
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        context.add_init_script(path=str(AXE))
         context.add_init_script(script=CSP_LISTENER)
         return context
 
@@ -138,13 +136,22 @@ def _describe(violation: dict) -> str:
     return f"{violation['id']} ({violation['impact']}): {violation['help']} -- {nodes}"
 
 
+@pytest.fixture(scope="session")
+def _axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run bin/test (it installs axe-core with npm ci)")
+    return AXE.read_text()
+
+
 @pytest.fixture
-def axe():
+def axe(_axe_source):
     """``axe(page)``: run axe-core's rules (WCAG 2.x A/AA and best practices) on what the
     page shows now; fail on any violation, or on anything the page's CSP blocked."""
 
     def check(page) -> None:
         page.wait_for_load_state()
+        if page.evaluate("typeof axe") == "undefined":
+            page.evaluate(_axe_source)
         blocked = page.evaluate("window.cspViolations")
         assert not blocked, f"{page.url}: the Content-Security-Policy blocked {blocked}"
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

@@ -59,11 +59,12 @@ class TestSignIn:
 
 
 @pytest.mark.parametrize("primary", ["#0b6e4f", "#ffcc00"])
-def test_branding_stylesheet_under_the_csp(page, axe, live_server, settings, user, spa_client, callback, primary):
+def test_branding_stylesheet_under_the_csp(
+    page, axe, live_server, oauth_jwt_settings, user, spa_client, callback, primary
+):
     """The generated stylesheet loads under ``default-src 'self'``; a light colour keeps
     its text and links readable."""
-    branding = {**settings.OAUTH_JWT["BRANDING"], "PRIMARY_COLOR": primary}
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BRANDING": branding}
+    oauth_jwt_settings(BRANDING={**oauth_jwt_settings["BRANDING"], "PRIMARY_COLOR": primary})
     response = page.goto(authorize_url(spa_client, callback.redirect_uri)[0])
     assert "default-src 'self'" in response.headers["content-security-policy"]
     sign_in(page)
@@ -229,6 +230,7 @@ class TestAdmin:
             "/admin/oauth_jwt/revokedtoken/",
             "/admin/oauth_jwt/signingkey/",
             "/admin/oauth_jwt/consent/",
+            "/admin/oauth_jwt/logoutdelivery/",
         ],
     )
     def test_lists(self, page, axe, live_server, staff_user, service_client, path):

@@ -74,9 +74,9 @@ def test_revoke_on_the_request_revokes_the_token(client, person_tokens, api, pat
     assert api(token).status_code == 401
 
 
-def test_a_resource_server_cannot_revoke(client, person_tokens, settings):
+@pytest.mark.oauth_jwt_settings(JWKS_URL="https://auth.example.com/.well-known/jwks.json")
+def test_a_resource_server_cannot_revoke(client, person_tokens):
     """Away from the hub there is no row to delete and no denylist to write."""
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_URL": "https://auth.example.com/.well-known/jwks.json"}
     claims = {"jti": "j", "client_id": "c", "sub": "c", "exp": 2_000_000_000, "scope": "read"}
     with pytest.raises(ImproperlyConfigured, match="revocation endpoint"):
         TokenAuth({"kid": "k"}, claims, "a.b.c").revoke()

@@ -110,10 +110,10 @@ def test_an_expired_one_is_refused(client, user, web_client, api, storage):
     assert answer == {"active": False}
 
 
+@pytest.mark.oauth_jwt_settings(OPAQUE_TOKEN_FALLBACK=False)
 def test_with_the_fallback_off_it_is_refused_without_a_query(
-    client, opaque, api, settings, warm, person_tokens, django_assert_num_queries
+    client, opaque, api, warm, person_tokens, django_assert_num_queries
 ):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "OPAQUE_TOKEN_FALLBACK": False}
     warm("/api/me", person_tokens["access_token"])
     with django_assert_num_queries(0):
         assert api(opaque).status_code == 401
@@ -134,17 +134,17 @@ def _database_checks() -> list[str]:
     return [message.id for message in run_checks(databases=["default"])]
 
 
-def test_a_check_says_when_the_fallback_can_go(db, user, web_client, settings):
+def test_a_check_says_when_the_fallback_can_go(db, user, web_client, oauth_jwt_settings):
     assert check_ids.W080_FALLBACK_UNUSED in _database_checks()
     make_opaque("plaintext", user, web_client.app)
     assert check_ids.W080_FALLBACK_UNUSED not in _database_checks()
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "OPAQUE_TOKEN_FALLBACK": False}
+    oauth_jwt_settings(OPAQUE_TOKEN_FALLBACK=False)
     assert check_ids.W081_OPAQUE_REFUSED in _database_checks()
     call_command("check", "--database", "default")  # warnings only: the command passes
 
 
-def test_the_setting_must_be_a_bool(db, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "OPAQUE_TOKEN_FALLBACK": "no"}
+@pytest.mark.oauth_jwt_settings(OPAQUE_TOKEN_FALLBACK="no")
+def test_the_setting_must_be_a_bool(db):
     from django.core.checks import run_checks
 
     assert check_ids.E080_FALLBACK_TYPE in [message.id for message in run_checks()]

@@ -46,8 +46,8 @@ def test_a_resource_the_client_may_not_use_is_invalid_target(client, service_cli
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_target"
 
 
-def test_the_hubs_resources_setting_applies_to_clients_without_their_own(client, service_client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "RESOURCES": [A]}
+def test_the_hubs_resources_setting_applies_to_clients_without_their_own(client, service_client, oauth_jwt_settings):
+    oauth_jwt_settings(RESOURCES=[A])
     assert cc(client, service_client, resource=A).status_code == 200
     assert cc(client, service_client, resource=B).json()["error"] == "invalid_target"
 

@@ -67,8 +67,8 @@ def test_e020_not_on_the_hub():
 
 
 @pytest.mark.parametrize("name", ["METADATA_URL", "JWKS_URL"])
-def test_e021_remote_urls(settings, name):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, name: "auth.example.test/jwks"}
+def test_e021_remote_urls(oauth_jwt_settings, name):
+    oauth_jwt_settings(**{name: "auth.example.test/jwks"})
     assert oj_ids.E021_REMOTE_URL in ids(rs_checks.check_resource_server())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E021"):
         call_command("check")
@@ -82,33 +82,32 @@ def test_e021_remote_urls(settings, name):
         {"INTROSPECTION_URL": "nope", "INTROSPECTION_CLIENT_ID": "rs", "INTROSPECTION_CLIENT_SECRET": "s"},
     ],
 )
-def test_e022_introspection_needs_url_and_credentials(settings, values):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "REVOCATION_CHECK": "introspection", **values}
+def test_e022_introspection_needs_url_and_credentials(oauth_jwt_settings, values):
+    oauth_jwt_settings(REVOCATION_CHECK="introspection", **values)
     assert oj_ids.E022_INTROSPECTION in ids(rs_checks.check_resource_server())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E022"):
         call_command("check")
 
 
-def test_e022_satisfied(settings):
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "REVOCATION_CHECK": "introspection",
-        "INTROSPECTION_URL": "https://auth.example.test/o/introspect/",
-        "INTROSPECTION_CLIENT_ID": "rs",
-        "INTROSPECTION_CLIENT_SECRET": "secret",
-    }
+@pytest.mark.oauth_jwt_settings(
+    REVOCATION_CHECK="introspection",
+    INTROSPECTION_URL="https://auth.example.test/o/introspect/",
+    INTROSPECTION_CLIENT_ID="rs",
+    INTROSPECTION_CLIENT_SECRET="secret",
+)
+def test_e022_satisfied():
     assert rs_checks.check_resource_server() == []
 
 
-def test_e023_user_resolver(settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "USER_RESOLVER": "ldap"}
+@pytest.mark.oauth_jwt_settings(USER_RESOLVER="ldap")
+def test_e023_user_resolver():
     assert oj_ids.E023_USER_RESOLVER in ids(settings_checks.check_settings())
     with pytest.raises(SystemCheckError, match="oauth_jwt.E023"):
         call_command("check")
 
 
-def test_w020_plain_http_hub_under_deploy(settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_URL": "http://auth.example.test/.well-known/jwks.json"}
+@pytest.mark.oauth_jwt_settings(JWKS_URL="http://auth.example.test/.well-known/jwks.json")
+def test_w020_plain_http_hub_under_deploy():
     assert oj_ids.W020_PLAIN_HTTP in ids(rs_checks.check_resource_server_deploy())
     result = rs_check(RS_JWKS_URL="http://auth.example.test/.well-known/jwks.json")
     assert oj_ids.W020_PLAIN_HTTP in result.stderr

@@ -101,7 +101,16 @@ def test_the_guide_builds_a_denylist_resource_server(client, hub, service_client
     assert rs.post("/api/publish", token).status_code == 200
     narrow = client_credentials_token(client, service_client, scope="read", resource=AUDIENCE)["access_token"]
     assert 'scope="write"' in rs.post("/api/publish", narrow).headers["WWW-Authenticate"]
-    assert rs.get("/api/reports").status_code == 401
+    missing = rs.get("/api/reports")
+    assert missing.status_code == 401
+    metadata_url = f"{AUDIENCE.removesuffix('/api/')}/.well-known/oauth-protected-resource/api/"
+    assert f'resource_metadata="{metadata_url}"' in missing.headers["WWW-Authenticate"]
+    document = rs.get("/.well-known/oauth-protected-resource/api/").json()
+    assert document == {
+        "resource": AUDIENCE,
+        "authorization_servers": [hub.url],
+        "bearer_methods_supported": ["header"],
+    }
     revoke(client, service_client, token)
     refused = rs.get("/api/reports", token)
     assert refused.status_code == 401 and "revoked" in refused.headers["WWW-Authenticate"]

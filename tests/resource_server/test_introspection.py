@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import jwt
 import pytest
 from oauth2_provider.settings import oauth2_settings
@@ -94,13 +92,12 @@ def test_forged_revoked_and_unknown_tokens_are_inactive(client, service_client):
     assert introspect(client, service_client, token).json() == {"active": False}
 
 
-def test_an_expired_token_is_inactive(client, service_client, settings, monkeypatch):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "LEEWAY_SECONDS": 0}
+@pytest.mark.oauth_jwt_settings(LEEWAY_SECONDS=0)
+def test_an_expired_token_is_inactive(client, service_client, clock):
     ClientProfile.objects.create(client_id=service_client.client_id, access_token_lifetime=60)
     token = client_credentials_token(client, service_client)["access_token"]
     assert introspect(client, service_client, token).json()["active"] is True
-    later = time.time() + 61  # the clock moves on; the test does not sleep
-    monkeypatch.setattr(time, "time", lambda: later)
+    clock.advance(61)  # the clock moves on; the test does not sleep
     assert introspect(client, service_client, token).json() == {"active": False}
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import SimpleNamespace
 from urllib.parse import parse_qs
 
@@ -16,6 +15,8 @@ from django.core.cache import caches
 
 from oauth_jwt.exceptions import TemporarilyUnavailable
 from oauth_jwt.resource import introspection_client
+
+from ..conftest import serve_in_thread
 
 TOKEN = "header.payload.signature"
 
@@ -40,9 +41,8 @@ class FakeIntrospection:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve_in_thread(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/o/introspect/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -50,16 +50,15 @@ class FakeIntrospection:
 
 
 @pytest.fixture
-def endpoint(settings):
+def endpoint(oauth_jwt_settings):
     fake = FakeIntrospection()
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "REVOCATION_CHECK": "introspection",
-        "INTROSPECTION_URL": fake.url,
-        "INTROSPECTION_CLIENT_ID": "reports api",
-        "INTROSPECTION_CLIENT_SECRET": "s3cr:t",
-        "INTROSPECTION_CACHE_SECONDS": 1,
-    }
+    oauth_jwt_settings(
+        REVOCATION_CHECK="introspection",
+        INTROSPECTION_URL=fake.url,
+        INTROSPECTION_CLIENT_ID="reports api",
+        INTROSPECTION_CLIENT_SECRET="s3cr:t",
+        INTROSPECTION_CACHE_SECONDS=1,
+    )
     yield fake
     fake.stop()
 
@@ -80,11 +79,12 @@ def test_asks_with_client_credentials_and_caches_by_hash(endpoint):
     assert cache.get("oauth_jwt:introspect:" + TOKEN) is None
 
 
-def test_the_answer_is_asked_again_after_the_cache_period(endpoint):
+def test_the_answer_is_asked_again_after_the_cache_period(endpoint, clock):
     assert introspection_client.is_active(TOKEN, auth()) is True
     endpoint.answer = {"active": False}
     assert introspection_client.is_active(TOKEN, auth()) is True  # still cached
-    time.sleep(1.1)
+    clock.advance(1.1)
+    time.sleep(1.1)  # a shared cache (Redis) expires entries on its own clock, not ours
     assert introspection_client.is_active(TOKEN, auth()) is False
     assert introspection_client.is_active(TOKEN, auth()) is False
     assert len(endpoint.calls) == 2

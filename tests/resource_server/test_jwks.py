@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import jwt
 import pytest
@@ -16,6 +15,8 @@ from jwt.algorithms import ECAlgorithm
 from oauth_jwt.exceptions import InvalidToken, TemporarilyUnavailable
 from oauth_jwt.resource import remote_keys, signatures
 from oauth_jwt.resource.authentication import authenticate_token
+
+from ..conftest import serve_in_thread
 
 ISSUER = "https://hub.example.test"
 AUDIENCE = "https://reports.example.test/api/"
@@ -50,9 +51,8 @@ class FakeHub:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve_in_thread(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def new_key(self, **jwk_changes):
         private = ec.generate_private_key(ec.SECP256R1())
@@ -68,16 +68,15 @@ class FakeHub:
 
 
 @pytest.fixture
-def fake_hub(settings):
+def fake_hub(oauth_jwt_settings):
     hub = FakeHub()
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "ISSUER": ISSUER,
-        "AUDIENCE": AUDIENCE,
-        "METADATA_URL": hub.url + "/.well-known/oauth-authorization-server",
-        "JWKS_REFRESH_INTERVAL_SECONDS": 0.5,
-        "REVOCATION_CHECK": "none",
-    }
+    oauth_jwt_settings(
+        ISSUER=ISSUER,
+        AUDIENCE=AUDIENCE,
+        METADATA_URL=hub.url + "/.well-known/oauth-authorization-server",
+        JWKS_REFRESH_INTERVAL_SECONDS=0.5,
+        REVOCATION_CHECK="none",
+    )
     remote_keys.reset()
     yield hub
     hub.stop()
@@ -109,8 +108,8 @@ def test_keys_come_from_the_metadata_jwks_uri(fake_hub):
     assert auth.sub == "42"
 
 
-def test_jwks_url_skips_discovery(fake_hub, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "METADATA_URL": "", "JWKS_URL": fake_hub.url + "/jwks"}
+def test_jwks_url_skips_discovery(fake_hub, oauth_jwt_settings):
+    oauth_jwt_settings(METADATA_URL="", JWKS_URL=fake_hub.url + "/jwks")
     _, public = fake_hub.new_key()
     assert remote_keys.remote_key(public["kid"]) is not None
     assert "/.well-known/oauth-authorization-server" not in fake_hub.hits
@@ -126,27 +125,27 @@ def test_metadata_naming_another_issuer_is_not_trusted(fake_hub, caplog):
     assert record.event == "jwks.discovery_failed" and "another issuer" in record.getMessage()
 
 
-def test_the_jwk_set_is_kept_for_its_max_age(fake_hub):
+def test_the_jwk_set_is_kept_for_its_max_age(fake_hub, clock):
     fake_hub.cache_control = "public, max-age=1"
     _, public = fake_hub.new_key()
     for _ in range(5):
         assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 1
-    time.sleep(1.1)
+    clock.advance(1.1)
     assert remote_keys.remote_key(public["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 2
 
 
-def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub):
+def test_an_unknown_kid_refetches_at_most_once_per_interval(fake_hub, clock):
     _, public = fake_hub.new_key()
     assert remote_keys.remote_key(public["kid"]) is not None
-    time.sleep(0.6)
+    clock.advance(0.6)
     for _ in range(20):
         assert remote_keys.remote_key("no-such-kid") is None
     assert fake_hub.hits["/jwks"] == 2
     _, rotated = fake_hub.new_key()
     assert remote_keys.remote_key(rotated["kid"]) is None  # still within the interval
-    time.sleep(0.6)
+    clock.advance(0.6)
     assert remote_keys.remote_key(rotated["kid"]) is not None
     assert fake_hub.hits["/jwks"] == 3
 
@@ -194,27 +193,23 @@ def test_an_oversized_jwk_set_is_refused(fake_hub):
         remote_keys.remote_key(public["kid"])
 
 
-def test_an_unreachable_hub_keeps_known_keys_only(fake_hub):
+def test_an_unreachable_hub_keeps_known_keys_only(fake_hub, clock):
     fake_hub.cache_control = "max-age=1"
     private, public = fake_hub.new_key()
     token = sign(private, public)
     authenticate_token(token)
     _, unseen = fake_hub.new_key()
     fake_hub.stop()
-    time.sleep(1.1)  # the cached set is stale and the hub is gone
+    clock.advance(1.1)  # the cached set is stale and the hub is gone
     _, auth = authenticate_token(token)
     assert auth.jti
     assert remote_keys.remote_key(public["kid"]) is not None
-    time.sleep(0.6)
+    clock.advance(0.6)
     assert remote_keys.remote_key(unseen["kid"]) is None
 
 
-def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(settings, caplog):
-    settings.OAUTH_JWT = {
-        **settings.OAUTH_JWT,
-        "ISSUER": ISSUER,
-        "METADATA_URL": "http://127.0.0.1:9/.well-known/oauth-authorization-server",
-    }
+@pytest.mark.oauth_jwt_settings(ISSUER=ISSUER, METADATA_URL="http://127.0.0.1:9/.well-known/oauth-authorization-server")
+def test_no_hub_at_all_is_503_and_logged_not_an_unknown_key(caplog):
     remote_keys.reset()
     try:
         with pytest.raises(TemporarilyUnavailable) as raised:
@@ -240,6 +235,6 @@ def test_lifespan_from_cache_control(header, expected):
     assert remote_keys.lifespan_from(header) == expected
 
 
-def test_lifespan_without_cache_control_is_the_default(settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "JWKS_MAX_AGE_SECONDS": 120}
+@pytest.mark.oauth_jwt_settings(JWKS_MAX_AGE_SECONDS=120)
+def test_lifespan_without_cache_control_is_the_default():
     assert remote_keys.lifespan_from("") == 120.0

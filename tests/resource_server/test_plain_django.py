@@ -26,10 +26,10 @@ def test_a_persons_token_becomes_the_local_user(client, user, web_client):
     assert body == {"user": "alice", "authenticated": True, "user_class": "User", "client_id": web_client.client_id}
 
 
-def test_claims_resolver_gives_a_light_user(client, user, web_client, settings):
+def test_claims_resolver_gives_a_light_user(client, user, web_client, oauth_jwt_settings):
     token = code_flow_token(client, user, web_client)["access_token"]
     client.logout()
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "USER_RESOLVER": "claims"}
+    oauth_jwt_settings(USER_RESOLVER="claims")
     body = client.get("/whoami", **bearer(token)).json()
     assert body["user_class"] == "TokenUser" and body["authenticated"] is True
     assert body["user"] == str(user.pk)
@@ -51,7 +51,9 @@ def test_a_bad_token_on_an_unprotected_view_is_never_checked(client, db):
 def test_require_token(client, service_client):
     missing = client.get("/read")
     assert missing.status_code == 401
-    assert missing["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert missing["WWW-Authenticate"] == (
+        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+    )
     bad = client.get("/read", **bearer("not-a-jwt"))
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_token"
     assert bad["WWW-Authenticate"].startswith('Bearer realm="api", error="invalid_token"')
@@ -97,18 +99,18 @@ def test_a_class_based_view_opts_in_with_the_mixin(service_client):
     assert strict.post("/whoami-class", **bearer(token)).json()["client_id"] == service_client.client_id
 
 
-def test_paths_listed_in_bearer_paths_opt_in(client, service_client, settings):
+def test_paths_listed_in_bearer_paths_opt_in(client, service_client, oauth_jwt_settings):
     token = client_credentials_token(client, service_client)["access_token"]
     assert client.get("/listed/session-only", **bearer(token)).json()["auth"] is False
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": ["/listed/"]}
+    oauth_jwt_settings(BEARER_PATHS=["/listed/"])
     assert client.get("/listed/session-only", **bearer(token)).json()["auth"] is True
     assert client.get("/session-only", **bearer(token)).json()["auth"] is False
 
 
-def test_no_listed_path_opens_the_admin_or_the_apps_pages(client, staff_user, web_client, settings):
+def test_no_listed_path_opens_the_admin_or_the_apps_pages(client, staff_user, web_client, oauth_jwt_settings):
     token = code_flow_token(client, staff_user, web_client)["access_token"]
     client.logout()
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "BEARER_PATHS": ["/"]}
+    oauth_jwt_settings(BEARER_PATHS=["/"])
     assert client.get("/admin/", **bearer(token)).status_code == 302
     assert client.get("/accounts/apps/", **bearer(token)).status_code == 302
     assert client.get("/session-only", **bearer(token)).json()["auth"] is True

@@ -39,9 +39,11 @@ OAUTH_JWT = {
     "METADATA_URL": os.environ.get("RS_METADATA_URL", ""),
     "JWKS_URL": os.environ.get("RS_JWKS_URL", ""),
     "AUDIENCE": os.environ["RS_AUDIENCE"],
+    "RESOURCE_SCOPES": os.environ.get("RS_RESOURCE_SCOPES", "").split(),
     "REVOCATION_CHECK": os.environ.get("RS_REVOCATION_CHECK", "denylist"),
     "DENYLIST_CACHE": "denylist",
-    "JWKS_REFRESH_INTERVAL_SECONDS": float(os.environ.get("RS_JWKS_REFRESH_INTERVAL", "1")),
+    # Short, so that tests wait little for a refetch or a retry of the hub's metadata.
+    "JWKS_REFRESH_INTERVAL_SECONDS": float(os.environ.get("RS_JWKS_REFRESH_INTERVAL", "0.2")),
     "INTROSPECTION_URL": os.environ.get("RS_INTROSPECTION_URL", ""),
     "INTROSPECTION_CLIENT_ID": os.environ.get("RS_INTROSPECTION_CLIENT_ID", ""),
     "INTROSPECTION_CLIENT_SECRET": os.environ.get("RS_INTROSPECTION_CLIENT_SECRET", ""),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("drf/write", views.WriteView.as_view()),
     path("plain/claims", views.plain_claims),
     path("plain/write", views.plain_write),
+    path("", include("oauth_jwt.resource.urls")),
 ]

@@ -36,8 +36,8 @@ def test_bad_client_credentials_get_401_invalid_client_with_a_challenge(client, 
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_failed_client_authentication_is_throttled_per_client_and_address(client, service_client, endpoint, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 3, "CLIENT_AUTH_WINDOW_SECONDS": 60}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=3, CLIENT_AUTH_WINDOW_SECONDS=60)
+def test_failed_client_authentication_is_throttled_per_client_and_address(client, service_client, endpoint):
     url, data = ENDPOINTS[endpoint]
     for _ in range(3):
         assert form_post(client, url, data, **wrong_secret(service_client)).status_code == 401
@@ -52,8 +52,8 @@ def test_failed_client_authentication_is_throttled_per_client_and_address(client
     assert form_post(elsewhere, *ENDPOINTS["token"], **basic_auth(service_client)).status_code == 200
 
 
-def test_one_address_spraying_client_ids_is_throttled(client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=2)
+def test_one_address_spraying_client_ids_is_throttled(client):
     statuses = []
     for n in range(12):
         raw = f"client-{n}:secret".encode()
@@ -63,8 +63,8 @@ def test_one_address_spraying_client_ids_is_throttled(client, settings):
     assert statuses[10:] == [429, 429]
 
 
-def test_successes_are_not_counted(client, service_client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=2)
+def test_successes_are_not_counted(client, service_client):
     for _ in range(5):
         client_credentials_token(client, service_client)
 
@@ -103,8 +103,8 @@ def test_an_oversized_authorization_header_is_refused_unread(client):
     assert response.json()["error"] == "invalid_request"
 
 
-def test_forwarded_for_is_ignored_without_trusted_proxies(client, service_client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=2)
+def test_forwarded_for_is_ignored_without_trusted_proxies(client, service_client):
     for n in range(2):
         spoofed = {"HTTP_X_FORWARDED_FOR": f"10.0.0.{n}"}
         assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **spoofed).status_code == 401
@@ -112,8 +112,8 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(client, service_client
     assert form_post(client, *ENDPOINTS["token"], **wrong_secret(service_client), **fresh).status_code == 429
 
 
-def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, service_client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 2, "TRUSTED_PROXY_COUNT": 1}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=2, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_the_address_it_saw_counts(client, service_client):
     attacker = {"HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}  # the client wrote the first entry
     for forged in ("1.1.1.1", "2.2.2.2"):
         headers = {"HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.7"}

@@ -50,15 +50,15 @@ class RedisServer:
 
 
 @pytest.fixture
-def redis_server(settings):
+def redis_server(settings, oauth_jwt_settings):
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed")
     server = RedisServer(free_port())
     server.start()
     location = f"redis://127.0.0.1:{server.port}/0"
-    backend = {"BACKEND": "oauth_jwt.redis_cache.RedisCache", "LOCATION": location}
+    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
     settings.CACHES = {**settings.CACHES, "denylist": backend}
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "DENYLIST_CACHE": "denylist", "THROTTLE_CACHE": "denylist"}
+    oauth_jwt_settings(DENYLIST_CACHE="denylist", THROTTLE_CACHE="denylist")
     denylist_writer.seed()
     yield server
     server.stop()

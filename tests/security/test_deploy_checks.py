@@ -19,10 +19,12 @@ from oauth_jwt.checks.ids import (
     W034_RSA_KEY_SIZE,
     W035_HTTP_REDIRECT_URI,
     W037_PROCESS_LOCAL_CACHE,
+    W038_LOGS_UNREDACTED,
     W045_CLIENT_ID_LIKE_SUBJECT,
     W046_OPEN_CIMD,
 )
 from oauth_jwt.models import SigningKey
+from oauth_jwt.redaction import RedactCredentials
 
 from ..conftest import make_client
 
@@ -37,9 +39,9 @@ REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, oauth_jwt_settings):
     """A configuration that passes every oauth_jwt deploy check."""
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, **SAFE}
+    oauth_jwt_settings(**SAFE)
     settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": SAFE["ISSUER"]}
     settings.SECRET_KEY = "s" * 10 + "0b8e7d6c5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b"
     settings.CACHES = REDIS
@@ -57,6 +59,7 @@ def run_all() -> set[str]:
         deploy_checks.check_open_cimd,
         deploy_checks.check_shared_caches,
         deploy_checks.check_stored_keys_and_clients,
+        deploy_checks.check_log_redaction,
     ):
         found |= ids(check())
     return found
@@ -96,6 +99,7 @@ def test_checks_are_registered_for_deploy_only():
         deploy_checks.check_open_cimd,
         deploy_checks.check_shared_caches,
         deploy_checks.check_stored_keys_and_clients,
+        deploy_checks.check_log_redaction,
     ):
         assert check in deploy and check not in everyday
         assert "security" in check.tags
@@ -107,29 +111,29 @@ def test_debug_is_flagged_by_django(production):
 
 
 @pytest.mark.parametrize("issuer", ["http://auth.example.com", "http://10.0.0.5:8000"])
-def test_w030_plain_http_issuer(production, issuer):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
+def test_w030_plain_http_issuer(production, oauth_jwt_settings, issuer):
+    oauth_jwt_settings(ISSUER=issuer)
     production.OAUTH2_PROVIDER = {**production.OAUTH2_PROVIDER, "OIDC_ISS_ENDPOINT": issuer}
     assert W030_HTTP_ISSUER in ids(deploy_checks.check_issuer_and_secrets())
     assert W030_HTTP_ISSUER in command_output()
 
 
 @pytest.mark.parametrize("issuer", ["http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000"])
-def test_w030_loopback_http_issuer_is_fine(production, issuer):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "ISSUER": issuer}
+def test_w030_loopback_http_issuer_is_fine(production, oauth_jwt_settings, issuer):
+    oauth_jwt_settings(ISSUER=issuer)
     assert W030_HTTP_ISSUER not in ids(deploy_checks.check_issuer_and_secrets())
 
 
-def test_w031_key_encryption_secret_unset(production):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": None}
+def test_w031_key_encryption_secret_unset(production, oauth_jwt_settings):
+    oauth_jwt_settings(KEY_ENCRYPTION_SECRET=None)
     assert ids(deploy_checks.check_issuer_and_secrets()) == {W031_KEY_SECRET_DERIVED}
     assert W031_KEY_SECRET_DERIVED in command_output()
 
 
 @pytest.mark.parametrize("secret", ["short-secret", "same"])
-def test_w032_weak_key_encryption_secret(production, secret):
+def test_w032_weak_key_encryption_secret(production, oauth_jwt_settings, secret):
     value = production.SECRET_KEY if secret == "same" else secret
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "KEY_ENCRYPTION_SECRET": value}
+    oauth_jwt_settings(KEY_ENCRYPTION_SECRET=value)
     assert ids(deploy_checks.check_issuer_and_secrets()) == {W032_KEY_SECRET_WEAK}
     assert W032_KEY_SECRET_WEAK in command_output()
 
@@ -140,8 +144,8 @@ def test_w033_placeholder_secret_key(production):
     assert W033_PLACEHOLDER_SECRET_KEY in command_output()
 
 
-def test_w034_rsa_key_size_setting(production):
-    production.OAUTH_JWT = {**production.OAUTH_JWT, "RSA_KEY_SIZE": 1024}
+def test_w034_rsa_key_size_setting(production, oauth_jwt_settings):
+    oauth_jwt_settings(RSA_KEY_SIZE=1024)
     assert ids(deploy_checks.check_stored_keys_and_clients()) == {W034_RSA_KEY_SIZE}
     assert W034_RSA_KEY_SIZE in command_output()
 
@@ -230,9 +234,53 @@ def test_w037_process_local_denylist_and_throttle_cache(production, backend):
     assert W037_PROCESS_LOCAL_CACHE in command_output()
 
 
-def test_every_message_has_a_hint():
+def _logging(handler_filters: list, filters: dict | None = None) -> dict:
+    handlers = {"out": {"class": "logging.StreamHandler", "filters": handler_filters}}
+    return {"version": 1, "filters": filters or {}, "handlers": handlers, "root": {"handlers": ["out"]}}
+
+
+def test_w038_handlers_without_the_redaction_filter(production):
+    assert W038_LOGS_UNREDACTED not in ids(deploy_checks.check_log_redaction())  # authhub's LOGGING has it
+    production.LOGGING = _logging([], {"quiet": {"()": "django.utils.log.RequireDebugFalse"}})
+    assert ids(deploy_checks.check_log_redaction()) == {W038_LOGS_UNREDACTED}
+    assert W038_LOGS_UNREDACTED in command_output()
+
+
+@pytest.mark.parametrize(
+    "handler_filters, filters",
+    [
+        (["redact"], {"redact": {"()": "oauth_jwt.redaction.RedactCredentials"}}),
+        (["redact"], {"redact": {"()": RedactCredentials}}),
+        ([RedactCredentials()], None),
+    ],
+    ids=["dotted-path", "class", "instance"],
+)
+def test_w038_any_way_of_naming_the_filter_will_do(production, handler_filters, filters):
+    production.LOGGING = _logging(handler_filters, filters)
+    assert deploy_checks.check_log_redaction() == []
+
+
+@pytest.mark.parametrize("config", [{}, {"version": 1}, {"version": 1, "handlers": {}}])
+def test_w038_no_handler_no_warning(production, config):
+    """Django's own default logging sends no oauthlib or DOT record anywhere."""
+    production.LOGGING = config
+    assert deploy_checks.check_log_redaction() == []
+
+
+def test_w038_logging_configured_elsewhere_is_not_read(production):
+    production.LOGGING_CONFIG = None
+    production.LOGGING = _logging([])
+    assert deploy_checks.check_log_redaction() == []
+
+
+def test_every_message_has_a_hint(settings):
+    settings.LOGGING = _logging([])
     found = []
-    for check in (deploy_checks.check_issuer_and_secrets, deploy_checks.check_shared_caches):
+    for check in (
+        deploy_checks.check_issuer_and_secrets,
+        deploy_checks.check_shared_caches,
+        deploy_checks.check_log_redaction,
+    ):
         found += check()
     assert found and all(m.hint for m in found)
 

@@ -38,8 +38,8 @@ def test_someone_else_cannot_approve_a_code_i_entered(client, user, other_user, 
     assert polled.json()["error"] == "authorization_pending"
 
 
-def test_wrong_user_codes_are_throttled_per_person(client, user, other_user, device_client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 3}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=3)
+def test_wrong_user_codes_are_throttled_per_person(client, user, other_user, device_client):
     grant = start(client, device_client)
     client.force_login(user)
     for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
@@ -195,8 +195,8 @@ def test_scopes_outside_the_clients_profile_are_invalid_scope(client, device_cli
     assert allowed.status_code == 200
 
 
-def test_device_authorization_throttles_client_authentication(client, settings):
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 3}
+@pytest.mark.oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=3)
+def test_device_authorization_throttles_client_authentication(client):
     tv = make_client(Application.GRANT_DEVICE_CODE, name="Confidential TV")
     wrong = {"HTTP_AUTHORIZATION": basic_auth(Client(tv.app, "wrong"))["HTTP_AUTHORIZATION"]}
     data = {"client_id": tv.client_id, "scope": "read"}

@@ -15,7 +15,6 @@ REVIEWED = {
     "DeviceAuthorizationView",  # wrapped by oauth_jwt.params.strict_params
     "DeviceConfirmView",
     "DeviceGrantStatusView",
-    "RPInitiatedLogoutView",  # off unless OIDC_RP_INITIATED_LOGOUT_ENABLED: a 404
 }
 # DOT views a hub must not expose: staff manage clients in the admin, people their
 # connected apps on oauth_jwt's page; nobody registers a client by HTTP.
@@ -63,7 +62,9 @@ def test_only_reviewed_dot_views_are_reachable():
         "/o/applications/register/",
         "/o/authorized_tokens/",
         "/o/register/",
-        "/.well-known/oauth-protected-resource",
+        # DOT's protected-resource metadata (NEVER above) describes no API of the hub's;
+        # oauth_jwt's (tests/test_protected_resource_metadata.py) serves only AUDIENCE.
+        "/.well-known/oauth-protected-resource/o/",
     ],
 )
 def test_what_a_hub_must_not_expose_is_not_there(client, admin_user, path):
@@ -71,7 +72,16 @@ def test_what_a_hub_must_not_expose_is_not_there(client, admin_user, path):
     assert client.get(path).status_code == 404
 
 
-def test_rp_initiated_logout_is_off_and_not_advertised(client, user):
+def test_rp_initiated_logout_is_oauth_jwts_and_advertised(client, user):
+    assert reachable_views()["o/logout/"].__module__ == "oauth_jwt.server.views.logout"
+    client.force_login(user)
+    assert client.get("/o/logout/").status_code == 200
+    discovery = client.get("/.well-known/openid-configuration").json()
+    assert discovery["end_session_endpoint"] == "http://127.0.0.1:8000/o/logout/"
+
+
+def test_rp_initiated_logout_switched_off_is_gone_and_not_advertised(client, user, provider):
+    provider(OIDC_RP_INITIATED_LOGOUT_ENABLED=False)
     client.force_login(user)
     assert client.get("/o/logout/").status_code == 404
     assert "end_session_endpoint" not in client.get("/.well-known/openid-configuration").json()

@@ -25,7 +25,7 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
-from ..conftest import REDIRECT_URI, basic_auth, bearer
+from ..conftest import REDIRECT_URI, basic_auth, bearer, code_flow_token
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+LOGGED_OUT = "http://127.0.0.1:8765/logged-out"
 GRANTS = [
     "authorization_code",
     "refresh_token",
@@ -174,9 +175,9 @@ def assert_oauth_error(response, allowed: set[str]) -> None:
 
 
 @pytest.fixture
-def roomy(settings):
+def roomy(settings, oauth_jwt_settings):
     """Fuzz past the client-authentication throttle and the sign-in lockout."""
-    settings.OAUTH_JWT = {**settings.OAUTH_JWT, "CLIENT_AUTH_MAX_FAILURES": 10**6}
+    oauth_jwt_settings(CLIENT_AUTH_MAX_FAILURES=10**6)
     settings.AXES_FAILURE_LIMIT = 10**6
 
 
@@ -457,6 +458,36 @@ def test_rp_initiated_logout(client, known, data, method, signed_in):
     if response.status_code in (301, 302, 303):
         assert not response["Location"].startswith("https://evil.example"), response["Location"]
     assert stored() == before
+
+
+@pytest.fixture
+def id_token_hint(client, known, web_client) -> str:
+    """A real ID token of the signed-in ``known`` person, from this session."""
+    web_client.app.post_logout_redirect_uris = LOGGED_OUT
+    web_client.app.save()
+    return code_flow_token(client, known["user"], web_client, scope="openid read")["id_token"]
+
+
+@FUZZ
+@given(data=st.data())
+def test_rp_initiated_logout_with_a_tampered_id_token(client, known, web_client, id_token_hint, data):
+    """A real hint cut, extended or with characters replaced, beside real and hostile
+    values of the other parameters: a page or a redirect to the registered URI only."""
+    cut = data.draw(st.integers(0, len(id_token_hint)))
+    noise = data.draw(st.text(alphabet="abcXYZ019-_.=\x00 %", max_size=12))
+    tampered = id_token_hint[:cut] + noise + id_token_hint[cut + len(noise) :]
+    params = {"id_token_hint": data.draw(st.sampled_from([tampered, id_token_hint[:cut], noise]))}
+    if data.draw(st.booleans()):
+        params["post_logout_redirect_uri"] = data.draw(st.sampled_from([LOGGED_OUT, "https://evil.example/", ""]))
+    if data.draw(st.booleans()):
+        params["client_id"] = data.draw(st.sampled_from([web_client.client_id, "x\x00", ""]))
+    if data.draw(st.booleans()):
+        params["state"] = data.draw(st.text(max_size=20))
+    response = client.get("/o/logout/", params)
+    assert response.status_code in (200, 302, 400), response.status_code
+    if response.status_code == 302:
+        assert response["Location"].startswith(LOGGED_OUT)
+        client.force_login(known["user"])
 
 
 @FUZZ

@@ -1,13 +1,17 @@
 """No credential in any log record, at DEBUG, across full flows and their failures:
 passwords, client secrets, codes, PKCE verifiers, access and refresh tokens
-(catalogue C31; STYLE.md). Covers oauth_jwt's, DOT's, oauthlib's and Django's loggers."""
+(catalogue C31; STYLE.md). Covers oauth_jwt's, DOT's, oauthlib's and Django's loggers,
+as a handler with the settings' ``RedactCredentials`` filter receives them."""
 
 from __future__ import annotations
 
 import base64
+import io
 import logging
 
 import pytest
+
+from oauth_jwt.redaction import RedactCredentials
 
 from ..conftest import (
     PASSWORD,
@@ -27,6 +31,21 @@ from ..conftest import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def logged(caplog):
+    """``caplog`` at DEBUG, and what the settings' handlers wrote. Their
+    ``RedactCredentials`` filter rewrites each record in place before ``caplog``'s
+    handler, added after them, keeps it."""
+    handlers = [h for h in logging.getLogger().handlers if any(isinstance(f, RedactCredentials) for f in h.filters)]
+    assert handlers, "LOGGING puts no RedactCredentials on the root logger's handlers"
+    written = io.StringIO()
+    previous = [handler.setStream(written) for handler in handlers]
+    caplog.set_level(logging.DEBUG)
+    yield caplog, written
+    for handler, stream in zip(handlers, previous):
+        handler.setStream(stream)
+
+
 def everything_logged(records) -> str:
     """Messages, arguments and every extra attribute of every record, as text."""
     parts = []
@@ -38,8 +57,8 @@ def everything_logged(records) -> str:
     return "\n".join(parts)
 
 
-def test_no_credential_is_logged_in_a_full_flow(client, user, web_client, service_client, caplog):
-    caplog.set_level(logging.DEBUG)
+def test_no_credential_is_logged_in_a_full_flow(client, user, web_client, service_client, logged):
+    caplog, written = logged
     secrets = [PASSWORD, web_client.secret, service_client.secret]
 
     # Sign in with a password, then a wrong one.
@@ -105,8 +124,10 @@ def test_no_credential_is_logged_in_a_full_flow(client, user, web_client, servic
     form_post(client, "/o/revoke_token/", {"token": service}, **basic_auth(service_client))
     client.get("/api/me", **bearer(service))
 
-    logged = everything_logged(caplog.records)
-    assert len(caplog.records) > 20  # the flow did log (DOT and oauthlib at DEBUG)
+    logged = everything_logged(caplog.records) + written.getvalue()
+    assert (
+        len(caplog.records) > 20 and len(written.getvalue().splitlines()) > 20
+    )  # the flow did log (DOT and oauthlib at DEBUG)
     assert {"oauthlib", "oauth2_provider", "oauth_jwt"} <= {r.name.split(".")[0] for r in caplog.records}
     leaked = [s for s in secrets if s and s in logged]
     assert not leaked, [s[:12] + "…" for s in leaked]
@@ -127,17 +148,26 @@ def test_no_credential_is_logged_in_a_full_flow(client, user, web_client, servic
         ("body client_secret=s3cr3t&grant_type=x", (), "s3cr3t"),
     ],
 )
-def test_oauthlib_and_dot_records_are_redacted(caplog, message, args, secret):
-    caplog.set_level(logging.DEBUG)
+def test_oauthlib_and_dot_records_are_redacted(logged, message, args, secret):
+    caplog, written = logged
     for name in ("oauthlib.oauth2.rfc6749.grant_types.refresh_token", "oauth2_provider"):
         logging.getLogger(name).debug(message, *args)
     assert len(caplog.records) == 2
-    for record in caplog.records:
-        assert secret not in record.getMessage()
-        assert "[redacted]" in record.getMessage()
+    for line in [record.getMessage() for record in caplog.records] + written.getvalue().splitlines():
+        assert secret not in line
+        assert "[redacted]" in line
 
 
-def test_other_loggers_are_left_alone(caplog):
-    caplog.set_level(logging.DEBUG)
+def test_other_loggers_are_left_alone(logged):
+    caplog, written = logged
     logging.getLogger("authhub.example").debug("code=%s", "kept-as-is-for-the-app-to-decide")
     assert caplog.records[0].getMessage() == "code=kept-as-is-for-the-app-to-decide"
+    assert "code=kept-as-is-for-the-app-to-decide" in written.getvalue()
+
+
+def test_every_handler_of_the_settings_redacts(settings):
+    config = settings.LOGGING
+    redacting = {
+        name for name, spec in config["filters"].items() if spec["()"] == "oauth_jwt.redaction.RedactCredentials"
+    }
+    assert config["handlers"] and all(set(h["filters"]) & redacting for h in config["handlers"].values())

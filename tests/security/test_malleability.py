@@ -71,3 +71,18 @@ def test_the_other_spelling_gets_one_answer_everywhere(client, api, es256, servi
     # Revoking the real one leaves no spelling alive.
     form_post(client, "/o/revoke_token/", {"token": token}, **basic_auth(service_client))
     assert api(token).status_code == 401 and api(twin).status_code == 401
+
+
+def test_a_signature_has_one_base64url_spelling(client, api, service_client):
+    """RFC 7515 §2: base64url without padding. A lenient decoder also reads the signature
+    padded, or with the unused low bits of its last character set, as the same bytes: two
+    strings, one token. (The header and payload are signed, so their spelling is fixed.)"""
+    token = client_credentials_token(client, service_client)["access_token"]
+    assert api(token).status_code == 200
+    signing_input, _, signature = token.rpartition(".")
+    assert len(signature) % 4 == 2  # RS256: 256 bytes, 342 characters, 4 bits unused
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    stray_bits = signature[:-1] + alphabet[alphabet.index(signature[-1]) + 1]
+    for other in (signature + "==", stray_bits):
+        assert api(f"{signing_input}.{other}").status_code == 401
+        assert introspect(client, service_client, f"{signing_input}.{other}") == {"active": False}

@@ -1,6 +1,7 @@
 """Races on the real PostgreSQL server: concurrent redemptions, refreshes and
 revocations each leave exactly one winner and a consistent set of live tokens
-(catalogue C15, C20; RFC 9700 §4.2.4, §4.14.2)."""
+(catalogue C15, C20; RFC 9700 §4.2.4, §4.14.2); concurrent back-channel senders deliver
+each logout token once."""
 
 from __future__ import annotations
 
@@ -187,3 +188,28 @@ def test_concurrent_first_token_requests_make_one_signing_key(service_client):
     assert all(r.status_code == 200 for r in responses)
     assert SigningKey.objects.filter(state=SigningKey.State.ACTIVE).count() == 1
     assert SigningKey.objects.count() == 1
+
+
+def test_concurrent_senders_deliver_a_logout_token_once(web_client):
+    """Several workers and cron runs send the back-channel outbox at once: each row is
+    claimed by one of them, and its client receives one logout token."""
+    from oauth_jwt.server import logout_delivery
+    from oauth_jwt.models import LogoutDelivery
+
+    from ..logout_receiver import Receiver
+
+    receiver = Receiver(delay=0.2).start()
+    try:
+        rows = [
+            LogoutDelivery.objects.create(
+                client_id=web_client.client_id, uri=receiver.url(), subject=str(n), reason="signed_out"
+            )
+            for n in range(3)
+        ]
+        ids = [row.pk for row in rows]
+        summaries = concurrently(*[lambda c: logout_delivery.send(ids)] * THREADS)
+        assert sum(s.delivered for s in summaries) == 3 and sum(s.failed for s in summaries) == 0
+        assert sorted(r.form["logout_token"][0] != "" for r in receiver.received) == [True] * 3
+        assert LogoutDelivery.objects.filter(delivered_at__isnull=False, attempts=1).count() == 3
+    finally:
+        receiver.stop()

@@ -1,7 +1,7 @@
 """The two halves of the upgrade walk, each run in its own process with its own settings
 (``python -m tests.upgrade.walk issue|verify FILE``); each prints one JSON document.
 
-``issue`` runs under plain DOT (``bench.plain_dot.settings``, oauth_jwt not installed):
+``issue`` runs under plain DOT (``tests.upgrade.plain_settings``, oauth_jwt not installed):
 a person and two clients, and opaque tokens from DOT's token endpoint under each of
 DOT's storage settings. ``verify`` runs under the settings the guide builds, after
 ``migrate``, and reports what each old and new token does."""

@@ -8,6 +8,10 @@ denylist needs a revocation record only while the token it names could still val
 ``RedeemedCode`` tombstones go too: every token their code led to has expired; and so do
 expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind),
 and the DPoP bindings of expired codes and access tokens.
+
+Sign-in sessions' client records (``ClientSession``) go once the session can no longer
+be live (older than ``SESSION_COOKIE_AGE``) and no refresh token of theirs is; and
+back-channel logouts once delivered for a day, or given up on for 30 days.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import DPoPBinding, RedeemedCode, RevokedToken
+from oauth_jwt.models import ClientSession, DPoPBinding, LogoutDelivery, RedeemedCode, RevokedToken
 
 BATCH_SIZE = 10_000
+DELIVERED_KEPT = timedelta(days=1)
+FAILED_KEPT = timedelta(days=30)
 
 
 def _purge(model, field: str = "expires_at") -> int:
@@ -44,6 +51,21 @@ def purge_redeemed_codes() -> int:
     return _purge(RedeemedCode)
 
 
+def purge_client_sessions() -> int:
+    from oauth2_provider.models import get_refresh_token_model
+
+    horizon = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    live = get_refresh_token_model().objects.filter(revoked__isnull=True).exclude(token_family=None)
+    old = ClientSession.objects.filter(created_at__lt=horizon).exclude(token_family__in=live.values("token_family"))
+    return old.delete()[0]
+
+
+def purge_logout_deliveries() -> int:
+    now = timezone.now()
+    delivered = LogoutDelivery.objects.filter(delivered_at__lt=now - DELIVERED_KEPT).delete()[0]
+    return delivered + LogoutDelivery.objects.filter(gave_up_at__lt=now - FAILED_KEPT).delete()[0]
+
+
 def purge_device_codes() -> int:
     from oauth2_provider.models import get_device_grant_model
 
@@ -51,21 +73,26 @@ def purge_device_codes() -> int:
 
 
 class Command(BaseCommand):
-    help = "Delete expired access, refresh and ID tokens, grants, device codes, revocation records and redeemed codes."
+    help = (
+        "Delete expired access, refresh and ID tokens, grants, device codes, revocation records, redeemed codes, "
+        "sign-in sessions' client records and old back-channel logouts."
+    )
 
     def handle(self, *args, **options):
-        devices = 0
+        devices = sessions = 0
         if apps.is_installed("oauth2_provider"):
             from oauth2_provider.models import clear_expired
 
             clear_expired()
             devices = purge_device_codes()
+            sessions = purge_client_sessions()
+        logouts = purge_logout_deliveries()
         count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
         _purge(DPoPBinding)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes, "
-                f"{devices} device codes)."
+                f"{devices} device codes, {sessions} client sessions, {logouts} back-channel logouts)."
             )
         )

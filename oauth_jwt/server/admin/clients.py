@@ -18,6 +18,8 @@ from oauth2_provider.forms import ApplicationForm as DOTApplicationForm
 from oauth2_provider.models import get_access_token_model
 from oauth2_provider.scopes import get_scopes_backend
 
+from ...compat import HttpsURLField
+from ...links import validate_safe_link
 from ...models import ClientProfile
 from ...subjects import could_be_a_persons_sub
 from .common import no_store, security_event
@@ -34,6 +36,8 @@ PROFILE_FIELDS = (
     "default_audience",
     "allowed_resources",
     "served_resources",
+    "backchannel_logout_uri",
+    "backchannel_logout_session_required",
 )
 RESOURCE_LISTS = ("allowed_resources", "served_resources")
 MAX_LIFETIME_SECONDS = 24 * 3600
@@ -81,12 +85,12 @@ class ClientForm(DOTApplicationForm):
             "Refuse its token requests without a DPoP proof (RFC 9449): every token it gets is bound to a key."
         ),
     )
-    homepage = forms.URLField(label=_("Homepage"), required=False, assume_scheme="https")
-    logo_uri = forms.URLField(label=_("Logo"), required=False, assume_scheme="https")
-    default_audience = forms.URLField(
+    # Shown to people on the consent, device and connected-apps pages (oauth_jwt.links).
+    homepage = HttpsURLField(label=_("Homepage"), required=False, validators=[validate_safe_link])
+    logo_uri = HttpsURLField(label=_("Logo"), required=False, validators=[validate_safe_link])
+    default_audience = HttpsURLField(
         label=_("Default audience"),
         required=False,
-        assume_scheme="https",
         help_text=_("The 'aud' of its tokens asked for without a resource. Empty: the hub's DEFAULT_AUDIENCE."),
     )
     allowed_resources = ResourceListField(
@@ -100,6 +104,22 @@ class ClientForm(DOTApplicationForm):
         help_text=_(
             "For a resource server's own client: it may introspect tokens whose 'aud' names one of these, one per line."
         ),
+    )
+
+    backchannel_logout_uri = forms.URLField(
+        label=_("Back-channel logout URI"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text=_(
+            "OpenID Connect back-channel logout: the hub POSTs a logout token here when a person signs out, "
+            "is deactivated or disconnects the app. https, or http on 127.0.0.1, [::1] or localhost."
+        ),
+    )
+    backchannel_logout_session_required = forms.BooleanField(
+        label=_("Logout tokens must name the session"),
+        required=False,
+        help_text=_("Each logout token carries the session id ('sid'), one token per session."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -144,6 +164,11 @@ class ClientForm(DOTApplicationForm):
         validate_redirect_uris(value)
         return value
 
+    def clean_backchannel_logout_uri(self) -> str:
+        value = self.cleaned_data["backchannel_logout_uri"] or ""
+        validate_redirect_uris(value)
+        return value
+
     def _post_clean(self) -> None:
         # Refused URIs never reach the instance, and DOT's Application.clean() would then
         # add a misleading "redirect_uris cannot be empty"; the model is checked once the
@@ -158,6 +183,8 @@ class ClientForm(DOTApplicationForm):
         values["homepage"] = values["homepage"] or ""
         values["logo_uri"] = values["logo_uri"] or ""
         values["default_audience"] = values["default_audience"] or ""
+        values["backchannel_logout_uri"] = values["backchannel_logout_uri"] or ""
+        values["backchannel_logout_session_required"] = bool(values["backchannel_logout_session_required"])
         for name in RESOURCE_LISTS:
             values[name] = values[name] or []
         ClientProfile.objects.update_or_create(client_id=client_id, defaults=values)
@@ -178,7 +205,11 @@ class ApplicationAdmin(DOTApplicationAdmin):
     actions = ("rotate_secret",)
     fieldsets = (
         (None, {"fields": ("name", "client_id", "user", "client_type", "authorization_grant_type")}),
-        (_("Redirects"), {"fields": ("redirect_uris", "post_logout_redirect_uris", "allowed_origins")}),
+        (_("Redirects"), {"fields": ("redirect_uris", "allowed_origins")}),
+        (
+            _("Sign-out"),
+            {"fields": ("post_logout_redirect_uris", "backchannel_logout_uri", "backchannel_logout_session_required")},
+        ),
         (
             _("Policy"),
             {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "dpop_required", "skip_authorization")},

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ...compat import log_deletions
 from ...models import Consent
 from ..consents import disconnect
 from .common import security_event
@@ -33,8 +34,11 @@ class ConsentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=None):
+        # Django 6.1 passes action_location (and deprecates overrides without it); up to
+        # 6.0 there is none to pass on.
+        where = {} if action_location is None else {"action_location": action_location}
+        actions = super().get_actions(request, **where)
         # A plain delete would leave the tokens behind; "revoke" takes them along.
         actions.pop("delete_selected", None)
         return actions
@@ -49,7 +53,7 @@ class ConsentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke selected consents and the tokens they allowed"), permissions=("delete",))
     def revoke(self, request, queryset):
         consents = list(queryset.select_related("user"))
-        self.log_deletions(request, queryset)
+        log_deletions(self, request, queryset)
         for consent in consents:
             self._revoke(request, consent)
         count = len(consents)

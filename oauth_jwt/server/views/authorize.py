@@ -7,11 +7,17 @@ through ``create_authorization_response``/``error_response``. This class adds:
 - remembered decisions from ``oauth_jwt.models.Consent`` (same or fewer scopes go
   straight back; more scopes, or ``prompt=consent``, show the page again). DOT's own
   ``approval_prompt`` shortcut, which looks for live access tokens, is switched off;
+- the OIDC parameters (``server.authparams``, whose validator mixin refuses
+  ``request``/``request_uri`` and bad values): a fresh sign-in for ``prompt=login``,
+  ``select_account`` or ``max_age`` (``login_required`` with ``prompt=none``), the
+  session's sign-in time handed to the code (``server.oidc_claims``), and the page in
+  the ``ui_locales`` language when it is translated (``server.locales``);
 - a form bound to what was shown (``server.forms.ConsentForm``);
 - an HTML error page with status 400, never a redirect, for an unknown client, a
   redirect URI that is not registered exactly, or an altered form;
 - a fresh consent page for a form that expired or outlived the session;
 - the RFC 9207 ``iss`` parameter on error redirects too (DOT adds it to codes only);
+- the session's OpenID Connect ``sid`` handed to the code (``server.sessions``);
 - the page headers of ``server.pagesecurity``.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.contrib.auth.views import redirect_to_login
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -29,10 +36,11 @@ from oauth2_provider.models import get_application_model
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.views import AuthorizationView
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
-from oauthlib.openid.connect.core.exceptions import ConsentRequired
+from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
 from ...models import ClientProfile
-from .. import audience, consents, forms
+from .. import audience, authparams, authtime, consents, forms, sessions
+from ..locales import speak_ui_locales
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
 from .errors import fresh_consent
 
@@ -70,6 +78,7 @@ def _add_query(uri: str, **params: str) -> str:
 
 
 @method_decorator(secure_page, name="dispatch")
+@method_decorator(speak_ui_locales, name="dispatch")
 class ConsentView(AuthorizationView):
     template_name = "oauth_jwt/consent.html"
     error_template_name = "oauth_jwt/authorize_error.html"
@@ -80,6 +89,8 @@ class ConsentView(AuthorizationView):
         # (live access tokens) would bypass prompt=consent, so it is pinned to force.
         request.GET = request.GET.copy()
         request.GET["approval_prompt"] = "force"
+        if authparams.needs_sign_in(request):
+            return self.sign_in_again()
         return super().get(request, *args, **kwargs)
 
     def handle_no_permission(self):
@@ -93,7 +104,26 @@ class ConsentView(AuthorizationView):
             return self.error_response(error, application=None)
         except OAuthToolkitError:
             pass
-        return super().handle_no_permission()
+        if authparams.prompts(self.request.GET) & {"none", "create"}:
+            return super().handle_no_permission()
+        return self.to_sign_in()
+
+    def sign_in_again(self) -> HttpResponse:
+        """``prompt=login``/``select_account``, or a sign-in older than ``max_age``: to
+        the sign-in page and back; with ``prompt=none``, ``login_required``."""
+        try:
+            _, credentials = self.validate_authorization_request(self.request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        if "none" not in authparams.prompts(self.request.GET):
+            return self.to_sign_in()
+        application = get_application_model().objects.get(client_id=credentials["client_id"])
+        error = LoginRequired(state=credentials.get("state"))
+        return self.error_response(OAuthToolkitError(error, credentials["redirect_uri"]), application)
+
+    def to_sign_in(self) -> HttpResponse:
+        after = authparams.after_sign_in(self.request.get_full_path())
+        return redirect_to_login(after, self.get_login_url(), self.get_redirect_field_name())
 
     def get_initial(self) -> dict:
         initial = super().get_initial()
@@ -164,6 +194,10 @@ class ConsentView(AuthorizationView):
         return super().form_valid(form)
 
     def create_authorization_response(self, request, scopes, credentials, allow):
+        credentials = {**credentials, "auth_time": authtime.of_session(request)}
+        if allow:
+            # The session's OIDC ``sid``, to the code and the ID tokens (``sessions``).
+            credentials = {**credentials, sessions.REQUEST_ATTRIBUTE: sessions.sid(request)}
         if getattr(self, "dpop_jkt", None):
             # DOT passes on only the parameters it knows (server.dpop binds the code).
             credentials = {**credentials, "dpop_jkt": self.dpop_jkt}

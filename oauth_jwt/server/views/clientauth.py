@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,7 +19,8 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 
 from ...checksums import token_checksum
-from ...exceptions import InvalidDPoPProof, TemporarilyUnavailable
+from ...compat import login_not_required
+from ...exceptions import InvalidDPoPProof, TemporarilyUnavailable, oauth_error
 from .. import dpop, request_memo, throttle
 from ..device import DEVICE_CODE_GRANT
 from ..throttle import ClientAuthThrottleMixin
@@ -55,9 +55,7 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
         key = f"oauth_jwt:poll:{token_checksum(request.POST['device_code'])}"
         if throttle.first_within(key, interval):
             return response
-        slowed = JsonResponse({"error": "slow_down"}, status=400)
-        slowed["Cache-Control"] = "no-store"
-        return slowed
+        return oauth_error("slow_down")
 
     @method_decorator(sensitive_post_parameters(*SENSITIVE))
     def authorization_flow_token_response(self, request, *args, **kwargs):

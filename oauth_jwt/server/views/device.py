@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -42,7 +41,9 @@ from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.common import Request as OAuthlibRequest
 from oauthlib.oauth2.rfc6749 import errors
 
+from ...compat import login_not_required
 from ...conf import jwt_settings
+from ...exceptions import oauth_error
 from ...models import ClientProfile
 from .. import consents, throttle
 from ..device_forms import MAX_LENGTH, UserCodeForm, display, normalise
@@ -65,9 +66,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _oauth_error(error: errors.OAuth2Error) -> JsonResponse:
-    response = JsonResponse(json.loads(error.json), status=error.status_code)
-    response["Cache-Control"] = "no-store"
-    return response
+    return oauth_error(error.error, error.description or "", status=error.status_code)
 
 
 def device_scope(application, requested: str | None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,9 +16,10 @@ from django.views import View
 from django.views.decorators.http import require_GET
 from oauth2_provider.views import ConnectDiscoveryInfoView, OAuthServerMetadataView
 
+from ...compat import login_not_required
 from ...conf import jwt_settings
 from ...resource import dpop
-from .. import signing_keys
+from .. import authparams, locales, signing_keys
 
 
 def absolute_url(name: str) -> str:
@@ -78,6 +78,10 @@ class _Amend:
         for field in ("token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported"):
             methods = list(data.get(field) or ["client_secret_basic", "client_secret_post"])
             data[field] = methods if "none" in methods else [*methods, "none"]
+        # Request objects (RFC 9101, OIDC Core §6) are refused, by value and by
+        # reference (authparams); RFC 9101 registers both names for RFC 8414 too.
+        data["request_parameter_supported"] = False
+        data["request_uri_parameter_supported"] = False
         for field, name in (
             ("revocation_endpoint", "oauth2_provider:revoke-token"),
             ("introspection_endpoint", "oauth2_provider:introspect"),
@@ -102,5 +106,17 @@ class OIDCDiscoveryView(_Amend, ConnectDiscoveryInfoView):
             g for g in oauth2_settings.OAUTH2_GRANT_TYPES_SUPPORTED if g not in ("implicit", "password")
         ]
         data["id_token_signing_alg_values_supported"] = _published_algorithms()
-        data["prompt_values_supported"] = [p for p in data.get("prompt_values_supported", []) if p != "create"]
+        data["prompt_values_supported"] = authparams.prompt_values_supported()
+        data["claims_supported"] = sorted(data.get("claims_supported", []))
+        data["claims_parameter_supported"] = True
+        languages = locales.supported()
+        if languages:
+            data["ui_locales_supported"] = languages
+        if oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED:
+            data["end_session_endpoint"] = absolute_url("oauth2_provider:rp-initiated-logout")
+        # OpenID Connect Back-Channel Logout 1.0 §2.1 (server.backchannel); ID tokens
+        # issued through a sign-in session carry its `sid`.
+        data["backchannel_logout_supported"] = True
+        data["backchannel_logout_session_supported"] = True
+        data["frontchannel_logout_supported"] = False
         return data

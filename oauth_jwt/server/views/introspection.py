@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
@@ -33,11 +32,11 @@ from oauth2_provider.views import IntrospectTokenView
 from oauthlib.common import Request as OauthlibRequest
 
 from ...checksums import token_checksum
-from ...exceptions import InvalidToken
+from ...compat import login_not_required
+from ...exceptions import InvalidToken, oauth_error
 from ...models import ClientProfile
-from ...resource import jws
 from ...resource.authentication import TokenAuth, is_jwt, opaque_fallback
-from ...resource.verify import verify_access_token
+from ...resource.verify import unverified_claims, verify_access_token
 from .. import denylist_writer, signing_keys
 
 logger = logging.getLogger(__name__)
@@ -66,7 +65,7 @@ class Caller:
         nothing about the token, only that the caller is not set up to serve it."""
         if self.sees_all:
             return True
-        claims = _claimed(token)
+        claims = unverified_claims(token)
         if not claims or claims.get("client_id") == self.client_id:
             return True  # not a JWT: simply inactive
         return bool(set(_claimed_audience(claims)) & self.served())
@@ -84,7 +83,7 @@ def introspect(token: str, caller: Caller) -> dict:
         # This very token is one the hub issued (its row matched the checksum), so
         # whatever `aud` it carries is one the hub gave it; the rest is checked as usual.
         header, claims = verify_access_token(
-            token, signing_keys.public_key, audience=_claimed_audience(_claimed(token))
+            token, signing_keys.public_key, audience=_claimed_audience(unverified_claims(token))
         )
     except InvalidToken:
         return INACTIVE
@@ -119,16 +118,6 @@ def _answer(claims: dict) -> dict:
     if username:
         answer["username"] = username
     return answer
-
-
-def _claimed(token: str) -> dict:
-    """The token's claims, unverified ({} when it is not a JWS)."""
-    if token.count(".") != 2:
-        return {}
-    try:
-        return jws.json_object(token.split(".")[1])
-    except InvalidToken:
-        return {}
 
 
 def _claimed_audience(claims: dict) -> list[str]:
@@ -178,12 +167,12 @@ class IntrospectionView(IntrospectTokenView):
         return valid, r
 
     def unauthenticated_response(self, request, oauthlib_request=None):
-        response = JsonResponse(
-            {"error": "invalid_client", "error_description": "Authenticate as a client to introspect tokens."},
+        return oauth_error(
+            "invalid_client",
+            "Authenticate as a client to introspect tokens.",
             status=401,
+            headers={"WWW-Authenticate": 'Basic realm="introspection"'},
         )
-        response["WWW-Authenticate"] = 'Basic realm="introspection"'
-        return response
 
     def get(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
@@ -191,16 +180,11 @@ class IntrospectionView(IntrospectTokenView):
     def post(self, request, *args, **kwargs):
         token = request.POST.get("token")
         if not token:
-            return JsonResponse(
-                {"error": "invalid_request", "error_description": "The token parameter is missing."}, status=400
-            )
+            return oauth_error("invalid_request", "The token parameter is missing.")
         if not request.oauth_jwt_caller.may_ask_about(token):
-            return JsonResponse(
-                {
-                    "error": "unauthorized_client",
-                    "error_description": "This client serves none of the token's audiences "
-                    "(ClientProfile.served_resources).",
-                },
+            return oauth_error(
+                "unauthorized_client",
+                "This client serves none of the token's audiences (ClientProfile.served_resources).",
                 status=403,
             )
         answer = introspect(token, request.oauth_jwt_caller)

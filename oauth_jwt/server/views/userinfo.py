@@ -6,16 +6,19 @@ access token in the ``Authorization`` header.
   DOT would accept all three.
 - A client-credentials token speaks for no person: ``401 invalid_token`` (DOT would
   look for the claims of a user that is not there, a 500).
+- A person's token without the ``openid`` scope: ``403 insufficient_scope`` (RFC 6750
+  §3.1; oauthlib answers ``invalid_token``, as if the token were bad).
+- The claims are those of the token's scopes (``server.oidc_claims``, ``server.userclaims``).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 
-from ...exceptions import InvalidToken
+from ...compat import login_not_required
+from ...exceptions import InsufficientScope, InvalidToken
 from ...resource.authentication import authenticate_token, get_token_from_request
 from ...resource.error_responses import error_response, missing_token_response
 
@@ -27,10 +30,12 @@ class UserInfoView(dot_views.UserInfoView):
         try:
             raw = get_token_from_request(request)
             if raw is None:
-                return missing_token_response()
+                return missing_token_response(resource_metadata=False)
             _, auth = authenticate_token(raw)
             if auth.is_client_token:
                 raise InvalidToken("This access token speaks for a client, not a person.")
-        except InvalidToken as exc:
-            return error_response(exc)
+            if "openid" not in auth.scopes:
+                raise InsufficientScope("UserInfo needs an access token with the openid scope.")
+        except (InvalidToken, InsufficientScope) as exc:
+            return error_response(exc, scopes=["openid"], resource_metadata=False)
         return super().dispatch(request, *args, **kwargs)

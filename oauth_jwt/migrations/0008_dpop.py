@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oauth_jwt', '0006_token_record_indexes'),
+        ('oauth_jwt', '0007_backchannel_logout'),
     ]
 
     operations = [
