@@ -170,13 +170,13 @@ def test_an_address_typed_without_a_scheme_is_read_as_https(admin_client, web_cl
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         redirect_uris=REDIRECT_URI,
         homepage="web.example.com",
-        logo_uri="http://web.example.com/logo.png",
+        logo_uri="http://127.0.0.1:8000/logo.png",
     )
     del form["client_id"]
     response = admin_client.post(f"{CHANGELIST}{web_client.app.pk}/change/", form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     profile = ClientProfile.objects.get(client_id=web_client.client_id)
-    assert (profile.homepage, profile.logo_uri) == ("https://web.example.com", "http://web.example.com/logo.png")
+    assert (profile.homepage, profile.logo_uri) == ("https://web.example.com", "http://127.0.0.1:8000/logo.png")
 
 
 def test_the_client_page_edits_the_profile(admin_client, web_client):
