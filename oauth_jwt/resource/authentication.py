@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 
 from ..checksums import token_checksum
 from ..conf import jwt_settings
-from ..exceptions import InvalidDPoPProof, InvalidToken, TemporarilyUnavailable
+from ..exceptions import InsufficientScope, InvalidDPoPProof, InvalidToken, TemporarilyUnavailable
 from . import denylist, dpop, introspection_client, key_sources, local_hub, verified_cache
 
 # Authorization schemes a token is accepted with (RFC 6750 §2.1, RFC 9449 §7.1),
@@ -179,6 +179,15 @@ def _in_scheme(exc: InvalidToken, scheme: str) -> InvalidToken:
     return exc
 
 
+def scope_error(auth, description: str = "The access token lacks a required scope.") -> InsufficientScope:
+    """``insufficient_scope`` for ``auth``, challenging with ``DPoP`` for a DPoP-bound token
+    (RFC 9449 §7.1)."""
+    exc = InsufficientScope(description)
+    if getattr(auth, "jkt", None):
+        exc.scheme = "DPoP"
+    return exc
+
+
 def check_binding(auth: TokenAuth, raw_token: str, request, scheme: str) -> None:
     """RFC 9449 §7: a token bound to a key (``cnf``) only with the ``DPoP`` scheme and a
     proof for this request made with that key; never as a bearer token (§7.2)."""
@@ -254,7 +263,10 @@ def authenticate_token(raw_token: str, request=None, scheme: str = BEARER):
     TokenAuth)`` or raise ``InvalidToken``.
 
     A JWT never reads a token row here; a token that is not one is looked up in
-    DOT's rows on the hub when ``OPAQUE_TOKEN_FALLBACK`` is on (never bound to a key)."""
+    DOT's rows on the hub when ``OPAQUE_TOKEN_FALLBACK`` is on (never bound to a key).
+    With ``DPOP_REQUIRED`` only the DPoP scheme is taken, so only DPoP-bound tokens."""
+    if scheme != DPOP and jwt_settings.DPOP_REQUIRED:
+        raise _in_scheme(InvalidToken("This server takes only DPoP-bound access tokens, with the DPoP scheme."), DPOP)
     if not is_jwt(raw_token) and opaque_fallback() and scheme == BEARER:
         return local_hub.current().authenticate_opaque(raw_token)
     header, claims = verified_cache.verify(raw_token, key_sources.current())

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
+from ..conf import jwt_settings
 from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce, oauth_error
 from .dpop import ALGORITHMS
 from .dpop_nonce import HEADER as NONCE_HEADER
@@ -28,11 +29,13 @@ def www_authenticate(
     description: str | None = None,
     scopes: Iterable[str] | None = None,
     resource_metadata: bool = True,
-    scheme: str = "Bearer",
+    scheme: str | None = None,
 ) -> str:
     """The ``WWW-Authenticate: Bearer ...`` (or ``DPoP ...``) value; no error code when no
     token was sent. ``resource_metadata=False`` for an endpoint of the hub's own
-    (UserInfo), which is not the API the metadata describes."""
+    (UserInfo), which is not the API the metadata describes. The scheme is by default
+    the one this server takes tokens with (``default_scheme``)."""
+    scheme = scheme or default_scheme()
     parts = [f"realm={_quoted(REALM)}"]
     if error:
         parts.append(f"error={_quoted(error)}")
@@ -48,15 +51,19 @@ def www_authenticate(
     return f"{scheme} " + ", ".join(parts)
 
 
+def default_scheme() -> str:
+    """``DPoP`` where ``DPOP_REQUIRED`` makes it the only scheme taken, else ``Bearer``."""
+    return "DPoP" if jwt_settings.DPOP_REQUIRED else "Bearer"
+
+
 def challenge(exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True) -> str:
     """The challenge for ``exc``, in the scheme the request or the token used."""
-    scheme = getattr(exc, "scheme", "Bearer")
-    return www_authenticate(exc.error, exc.description, scopes, resource_metadata, scheme)
+    return www_authenticate(exc.error, exc.description, scopes, resource_metadata, getattr(exc, "scheme", None))
 
 
-def missing_token_response(resource_metadata: bool = True) -> JsonResponse:
+def missing_token_response(resource_metadata: bool = True, scheme: str | None = None) -> JsonResponse:
     response = JsonResponse({"detail": "An access token is required."}, status=401)
-    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata)
+    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata, scheme=scheme)
     return response
 
 

@@ -5,7 +5,8 @@
         authentication_classes = [JWTAuthentication]
         permission_classes = [HasScope("read")]        # or TokenHasScope + required_scopes
 
-A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge; a
+A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge
+(``DPoP`` where the request or the token used DPoP, or ``DPOP_REQUIRED`` is on); a
 good token without the scopes answers 403 ``insufficient_scope`` naming them; a token
 whose revocation cannot be checked right now answers 503 with ``Retry-After``.
 """
@@ -18,7 +19,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
 from ..exceptions import InvalidToken, TemporarilyUnavailable, UseDPoPNonce
-from .authentication import TokenAuth, authenticate_request
+from .authentication import TokenAuth, authenticate_request, scope_error
 from .dpop_nonce import HEADER as NONCE_HEADER
 from .error_responses import challenge, www_authenticate
 
@@ -75,9 +76,9 @@ class InsufficientScope(exceptions.PermissionDenied):
     default_detail = "The access token lacks a required scope."
     default_code = "insufficient_scope"
 
-    def __init__(self, scopes) -> None:
+    def __init__(self, scopes, auth=None) -> None:
         super().__init__()
-        self.auth_header = www_authenticate("insufficient_scope", self.default_detail, scopes)
+        self.auth_header = challenge(scope_error(auth, self.default_detail), scopes)
 
 
 def _check(request, scopes) -> bool:
@@ -86,7 +87,7 @@ def _check(request, scopes) -> bool:
         # No token: DRF answers 401 with JWTAuthentication's challenge.
         return False
     if not auth.allow_scopes(scopes):
-        raise InsufficientScope(scopes)
+        raise InsufficientScope(scopes, auth)
     return True
 
 

@@ -35,6 +35,17 @@ def test_middleware_and_require_token(client, service_client, plain_views):
     assert client.get("/whoami", HTTP_AUTHORIZATION=f"Bearer {token}").json()["client_id"] is None
 
 
+def test_insufficient_scope_is_challenged_in_the_tokens_scheme(client, service_client, plain_views):
+    """RFC 9449 §7.1: a DPoP-bound token's 403 carries a DPoP challenge, naming the scope."""
+    key = DPoPKey()
+    token = dpop_token(client, service_client, key, grant_type="client_credentials", scope="write")["access_token"]
+    response = client.get("/read", **key.headers("GET", "http://testserver/read", token))
+    assert response.status_code == 403
+    challenge = response["WWW-Authenticate"]
+    assert challenge.startswith('DPoP realm="api", error="insufficient_scope"'), challenge
+    assert 'scope="read"' in challenge and 'algs="' in challenge
+
+
 def test_public_origin_is_the_htu_behind_a_proxy(client, service_client, plain_views, settings):
     key = DPoPKey()
     token = dpop_token(client, service_client, key, grant_type="client_credentials", scope="read")["access_token"]

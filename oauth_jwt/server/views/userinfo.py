@@ -30,7 +30,7 @@ class UserInfoView(dot_views.UserInfoView):
         try:
             raw = get_token_from_request(request)
             if raw is None:
-                return missing_token_response(resource_metadata=False)
+                return missing_token_response(resource_metadata=False, scheme="Bearer")
             _, auth = authenticate_token(raw)
             if auth.is_client_token:
                 raise InvalidToken("This access token speaks for a client, not a person.")
