@@ -231,3 +231,27 @@ def test_the_admin_shows_the_binding(admin_client, client, service_client):
     assert key.jkt in page.content.decode()
     report = admin_client.post("/admin/oauth2_provider/accesstoken/inspect/", {"token": token})
     assert f"bound to DPoP key {key.jkt}" in report.content.decode()
+
+
+def test_userinfo_takes_a_bound_token_with_its_proof(client, user, web_client):
+    """oauthlib reads only Bearer tokens; the hub's UserInfo checks the DPoP ones itself."""
+    key = DPoPKey()
+    verifier, challenge = pkce_pair()
+    code = redirect_params(authorize(client, user, web_client, scope="openid", challenge=challenge))["code"]
+    grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    token = dpop_token(client, web_client, key, **grant)["access_token"]
+    client.logout()
+    url = "http://testserver/o/userinfo/"
+    for method in (client.get, client.post):
+        answer = method("/o/userinfo/", **key.headers(method.__name__.upper(), url, token))
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["sub"] == str(user.pk)
+    as_bearer = client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert as_bearer.status_code == 401
+    assert as_bearer["WWW-Authenticate"].startswith('DPoP realm="api", error="invalid_token"')
+    without_proof = client.get("/o/userinfo/", HTTP_AUTHORIZATION=f"DPoP {token}")
+    assert without_proof.status_code == 401
+    assert 'error="invalid_dpop_proof"' in without_proof["WWW-Authenticate"]
+    user.is_active = False
+    user.save()
+    assert client.get("/o/userinfo/", **key.headers("GET", url, token)).status_code == 401
