@@ -52,21 +52,26 @@ def _per_call_us(calls: dict[str, tuple], rounds: int = 7) -> dict[str, float]:
     return {name: round(seconds * 1e6, 1) for name, seconds in best.items()}
 
 
-def _token(algorithm: str) -> tuple[str, object]:
-    signing_keys.create_key(algorithm)
-    key = signing_keys.signing_key()
+def token_claims(lifetime: int = 600, **extra) -> dict:
+    """The claims of a benchmark access token for the seeded client."""
     now = int(time.time())
-    claims = {
+    return {
         "iss": jwt_settings.ISSUER,
         "sub": "bench-hashed",
         "aud": jwt_settings.DEFAULT_AUDIENCE,
         "client_id": "bench-hashed",
         "iat": now,
-        "exp": now + 600,
+        "exp": now + lifetime,
         "jti": secrets.token_urlsafe(16),
         "scope": "read",
+        **extra,
     }
-    token = jwt.encode(claims, key.key, algorithm=algorithm, headers={"typ": "at+jwt", "kid": key.kid})
+
+
+def _token(algorithm: str) -> tuple[str, object]:
+    signing_keys.create_key(algorithm)
+    key = signing_keys.signing_key()
+    token = jwt.encode(token_claims(), key.key, algorithm=algorithm, headers={"typ": "at+jwt", "kid": key.kid})
     return signatures.canonical(token, algorithm), signing_keys.public_key(key.kid).key
 
 

@@ -46,6 +46,11 @@ FALLBACK = [
     ("JWT bearer path, opaque-token fallback off", "jwt_off"),
     ("opaque token from before the upgrade (DOT's row, one query)", "opaque"),
 ]
+DPOP = [
+    ("resource server, bearer token seen again", "bearer"),
+    ("resource server, DPoP-bound token seen again + fresh ES256 proof", "dpop"),
+    ("the access token's own full check, first seen (RS256)", "token_first"),
+]
 # (description, numerator, denominator, minimum ratio)
 TARGETS = [
     ("Token endpoint (hashed secret) vs plain DOT default", "cc_jwt_rs256", "cc_dot_hashed", 50.0),
@@ -109,6 +114,16 @@ def render(results: dict) -> str:
         lines.append(
             f"| Context: JWT bearer path, opaque-token fallback on vs off | {ratio:.2f}×, "
             f"{fallback['jwt_queries']} queries | " + " | ".join(cells) + " |"
+        )
+    dpop = results.get("dpop")
+    if dpop:
+        cells = ["(in-process)"] * (len(backends) - 1)
+        for label, key in DPOP:
+            lines.append(f"| In-process DPoP: {label} | {dpop[key]} µs | " + " | ".join(cells) + " |")
+        proof = dpop["dpop"] - dpop["bearer"]
+        lines.append(
+            f"| Context: DPoP proof check vs the token's full check | {proof:.1f} vs {dpop['token_first']} µs, "
+            f"{proof / dpop['token_first']:.2f}× | " + " | ".join(cells) + " |"
         )
     for label, num, den, minimum in TARGETS:
         cells = []

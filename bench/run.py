@@ -216,6 +216,7 @@ class Bench:
         iterations = 20 if self.args.quick else 2000
         results["micro"] = self.django(JWT_SETTINGS, env, "micro", "--iterations", str(iterations))
         results["fallback"] = self.django(JWT_SETTINGS, env, "fallback", "--iterations", str(iterations * 10))
+        results["dpop"] = self.django(JWT_SETTINGS, env, "dpop", "--iterations", str(iterations))
         return results
 
 

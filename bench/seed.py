@@ -238,6 +238,8 @@ def main() -> None:
     p.add_argument("--iterations", type=int, default=1000)
     p = sub.add_parser("fallback")
     p.add_argument("--iterations", type=int, default=1000)
+    p = sub.add_parser("dpop")
+    p.add_argument("--iterations", type=int, default=1000)
     args = parser.parse_args()
     if args.action == "micro":
         from bench.micro import run as micro
@@ -247,6 +249,10 @@ def main() -> None:
         from bench.fallback import run as fallback
 
         result = fallback(args.iterations)
+    elif args.action == "dpop":
+        from bench.dpop import run as dpop
+
+        result = dpop(args.iterations)
     else:
         result = {
             "setup": setup,

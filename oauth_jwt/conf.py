@@ -223,6 +223,20 @@ SETTINGS: dict[str, Setting] = {
     "BACKCHANNEL_LOGOUT_IN_BACKGROUND": Setting(True, boolean),
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
     "BRANDING": Setting({}, mapping),
+    # DPoP (RFC 9449, oauth_jwt.resource.dpop): how old a proof may be, how far ahead of
+    # this server's clock its `iat` may be, the cache that remembers each proof's `jti`
+    # for that long, and whether this server asks for its own nonces (`DPoP-Nonce`).
+    "DPOP_PROOF_MAX_AGE_SECONDS": Setting(60, integer(minimum=1)),
+    "DPOP_CLOCK_SKEW_SECONDS": Setting(5, integer(minimum=0)),
+    "DPOP_REPLAY_CACHE": Setting("default", text),
+    "DPOP_NONCES": Setting(False, boolean),
+    # Hub: every client must send a DPoP proof at the token endpoint. Resource server
+    # (the hub's API too): only the DPoP scheme, so only DPoP-bound tokens, are taken.
+    "DPOP_REQUIRED": Setting(False, boolean),
+    # The scheme://host[:port] clients use to reach this server, for a proof's `htu`.
+    # Empty: the request's, as Django sees it behind proxies (SECURE_PROXY_SSL_HEADER,
+    # USE_X_FORWARDED_HOST). The hub's token endpoint is always on ISSUER's origin.
+    "PUBLIC_ORIGIN": Setting("", text, example="For example OAUTH_JWT['PUBLIC_ORIGIN'] = 'https://api.example.com'."),
     # On a hub upgraded from plain DOT: a bearer token that is not a JWT is looked up in
     # DOT's rows, so opaque tokens issued before the upgrade keep working until they
     # expire (upgrading-from-dot.md). A JWT never takes this path. Refused as E080.
@@ -414,6 +428,30 @@ class OAuthJWTSettings:
     @property
     def OPAQUE_TOKEN_FALLBACK(self) -> bool:
         return self._get("OPAQUE_TOKEN_FALLBACK")
+
+    @property
+    def DPOP_PROOF_MAX_AGE_SECONDS(self) -> int:
+        return self._get("DPOP_PROOF_MAX_AGE_SECONDS")
+
+    @property
+    def DPOP_CLOCK_SKEW_SECONDS(self) -> int:
+        return self._get("DPOP_CLOCK_SKEW_SECONDS")
+
+    @property
+    def DPOP_REPLAY_CACHE(self) -> str:
+        return self._get("DPOP_REPLAY_CACHE")
+
+    @property
+    def DPOP_NONCES(self) -> bool:
+        return self._get("DPOP_NONCES")
+
+    @property
+    def DPOP_REQUIRED(self) -> bool:
+        return self._get("DPOP_REQUIRED")
+
+    @property
+    def PUBLIC_ORIGIN(self) -> str:
+        return self._get("PUBLIC_ORIGIN").rstrip("/")
 
     @property
     def is_remote(self) -> bool:

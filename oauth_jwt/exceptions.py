@@ -27,6 +27,26 @@ class InvalidToken(OAuthJWTError):
 
     error = "invalid_token"
     status_code = 401
+    # The scheme of the 401's challenge: "DPoP" when the request or the token used DPoP.
+    scheme = "Bearer"
+
+
+class InvalidDPoPProof(InvalidToken):
+    """RFC 9449 §7.1 (401 at a resource server) and §5 (400 at the token endpoint): the
+    DPoP proof is missing, malformed, or not for this request or this token."""
+
+    error = "invalid_dpop_proof"
+    scheme = "DPoP"
+
+
+class UseDPoPNonce(InvalidDPoPProof):
+    """RFC 9449 §8/§9: the proof must carry the nonce sent in the ``DPoP-Nonce`` header."""
+
+    error = "use_dpop_nonce"
+
+    def __init__(self, description: str, nonce: str) -> None:
+        super().__init__(description)
+        self.nonce = nonce
 
 
 class InsufficientScope(OAuthJWTError):

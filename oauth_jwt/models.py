@@ -183,6 +183,13 @@ class ClientProfile(models.Model):
         help_text=_("Every logout token names the sign-in session ('sid'), not only the person."),
     )
 
+    # RFC 9449 §5.2 (`dpop_bound_access_tokens`): refuse its token requests without a proof.
+    dpop_required = models.BooleanField(
+        _("DPoP required"),
+        default=False,
+        help_text=_("Refuse this client's token requests that carry no DPoP proof: all its tokens are bound to a key."),
+    )
+
     class Meta:
         verbose_name = _("client profile")
         verbose_name_plural = _("client profiles")
@@ -280,3 +287,35 @@ class LogoutDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} ({self.get_reason_display()})"
+
+
+class DPoPBinding(models.Model):
+    """An authorization code (RFC 9449 §10, ``dpop_jkt``) or a public client's refresh
+    token (§5) bound to a DPoP key: redeemed only with a proof made with that key; and
+    the key of a bound access token, for the admin (the JWT itself says it in ``cnf``).
+    Named by the checksum of the code or token, never the secret itself."""
+
+    CODE = "code"
+    REFRESH_TOKEN = "refresh"
+    ACCESS_TOKEN = "access"
+    KINDS = (
+        (CODE, _("authorization code")),
+        (REFRESH_TOKEN, _("refresh token")),
+        (ACCESS_TOKEN, _("access token")),
+    )
+
+    kind = models.CharField(max_length=8, choices=KINDS)
+    checksum = models.CharField(max_length=64, editable=False)
+    jkt = models.CharField(_("key thumbprint"), max_length=43)
+    created = models.DateTimeField(default=timezone.now)
+    # Null for a refresh token: it must last as long as DOT's row, so purgetokens leaves it
+    # (a binding that outlives its token binds nothing; it only takes a row).
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("DPoP binding")
+        verbose_name_plural = _("DPoP bindings")
+        constraints = [models.UniqueConstraint(fields=["kind", "checksum"], name="oauth_jwt_dpop_binding_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} bound to {self.jkt}"

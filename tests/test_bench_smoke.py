@@ -40,6 +40,8 @@ def test_bench_quick_mode_prints_the_table(tmp_path):
         "In-process verify EdDSA: PyJWT `jwt.decode`",
         "Target: Token endpoint (hashed secret) vs plain DOT default",
         "Context: JWT bearer path, opaque-token fallback on vs off",
+        "In-process DPoP: resource server, DPoP-bound token seen again",
+        "Context: DPoP proof check vs the token's full check",
     ):
         assert row in body
     # Every server answered 200 before it was timed (bench/run.py raises otherwise); its

@@ -8,7 +8,10 @@ import re
 
 import pytest
 
+from oauth_jwt.resource import dpop
 from tests.conftest import bearer, client_credentials_token
+from tests.dpop_client import DPoPKey
+from tests.test_dpop import dpop_token
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +37,39 @@ def test_the_document_names_the_api_and_the_hub(client):
         "resource": API,
         "authorization_servers": [ISSUER],
         "bearer_methods_supported": ["header"],
+        "dpop_signing_alg_values_supported": list(dpop.ALGORITHMS),
     }
     assert response["Cache-Control"] == "public, max-age=300"
     assert response["Access-Control-Allow-Origin"] == "*"
     assert client.head(DOCUMENT).status_code == 200
     assert client.post(DOCUMENT).status_code == 405
+
+
+def test_dpop_algorithms_always_and_dpop_required_when_it_is(client, oauth_jwt_settings):
+    """Issue 18: "DPoP algorithms when DPoP exists". Every resource server checks DPoP
+    proofs; with DPOP_REQUIRED it takes nothing else, and says so."""
+    document = client.get(DOCUMENT).json()
+    assert document["dpop_signing_alg_values_supported"] == list(dpop.ALGORITHMS)
+    assert "HS256" not in document["dpop_signing_alg_values_supported"]
+    assert "dpop_bound_access_tokens_required" not in document
+    oauth_jwt_settings(DPOP_REQUIRED=True)
+    assert client.get(DOCUMENT).json()["dpop_bound_access_tokens_required"] is True
+
+
+def test_with_dpop_required_the_api_takes_only_bound_tokens(client, service_client, oauth_jwt_settings):
+    bearer_token = client_credentials_token(client, service_client)["access_token"]
+    assert client.get("/api/me", **bearer(bearer_token)).status_code == 200
+    oauth_jwt_settings(DPOP_REQUIRED=True)
+    refused = client.get("/api/me", **bearer(bearer_token))
+    assert refused.status_code == 401
+    challenge = refused["WWW-Authenticate"]
+    assert challenge.startswith('DPoP realm="api", error="invalid_token"') and 'algs="ES256' in challenge
+    assert f'resource_metadata="{METADATA_URL}"' in challenge
+    missing = client.get("/api/me")["WWW-Authenticate"]
+    assert missing.startswith('DPoP realm="api", algs="') and "resource_metadata" in missing
+    key = DPoPKey()
+    token = dpop_token(client, service_client, key, grant_type="client_credentials")["access_token"]
+    assert client.get("/api/me", **key.headers("GET", "http://testserver/api/me", token)).status_code == 200
 
 
 def test_scopes_supported_when_configured(client, settings):

@@ -14,8 +14,14 @@ from django.utils.functional import SimpleLazyObject
 
 from ..checksums import token_checksum
 from ..conf import jwt_settings
-from ..exceptions import InvalidToken, TemporarilyUnavailable
-from . import denylist, introspection_client, key_sources, local_hub, verified_cache
+from ..exceptions import InsufficientScope, InvalidDPoPProof, InvalidToken, TemporarilyUnavailable
+from . import denylist, dpop, introspection_client, key_sources, local_hub, verified_cache
+
+# Authorization schemes a token is accepted with (RFC 6750 §2.1, RFC 9449 §7.1),
+# compared case-insensitively.
+BEARER = "bearer"
+DPOP = "dpop"
+SCHEMES = (BEARER, DPOP)
 
 
 class TokenAuth:
@@ -34,6 +40,12 @@ class TokenAuth:
         self.client_id: str = claims["client_id"]
         self.sub: str = claims["sub"]
         self.expires = datetime.fromtimestamp(claims["exp"], tz=timezone.utc)
+
+    @property
+    def jkt(self) -> str | None:
+        """The thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1), if any."""
+        cnf = self.claims.get("cnf")
+        return cnf.get("jkt") if isinstance(cnf, dict) else None
 
     @cached_property
     def scopes(self) -> frozenset[str]:
@@ -136,22 +148,64 @@ class TokenUser:
         return self.username
 
 
-def get_token_from_request(request) -> str | None:
-    """The bearer token from the ``Authorization`` header (RFC 6750 §2.1).
+def read_authorization(request) -> tuple[str, str] | None:
+    """``(scheme, token)`` from the ``Authorization`` header, the scheme in lower case
+    (``bearer`` or ``dpop``); ``None`` without one of those.
 
     Tokens in the query string or a form body are refused outright (RFC 9700 §4.3.2)."""
     if "access_token" in request.GET or (request.method == "POST" and "access_token" in request.POST):
         raise InvalidToken("Send the access token in the Authorization header, not in the URL or body.")
     header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header:
-        return None
     scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer":
+    scheme = scheme.lower()
+    if scheme not in SCHEMES:
         return None
     value = value.strip()
     if not value or " " in value:
-        raise InvalidToken("The Authorization header is malformed.")
-    return value
+        raise _in_scheme(InvalidToken("The Authorization header is malformed."), scheme)
+    return scheme, value
+
+
+def get_token_from_request(request) -> str | None:
+    """The access token from the ``Authorization`` header (either scheme)."""
+    found = read_authorization(request)
+    return None if found is None else found[1]
+
+
+def _in_scheme(exc: InvalidToken, scheme: str) -> InvalidToken:
+    """``exc``, challenging with ``DPoP`` when the request or the token used it."""
+    if scheme == DPOP:
+        exc.scheme = "DPoP"
+    return exc
+
+
+def scope_error(auth, description: str = "The access token lacks a required scope.") -> InsufficientScope:
+    """``insufficient_scope`` for ``auth``, challenging with ``DPoP`` for a DPoP-bound token
+    (RFC 9449 §7.1)."""
+    exc = InsufficientScope(description)
+    if getattr(auth, "jkt", None):
+        exc.scheme = "DPoP"
+    return exc
+
+
+def check_binding(auth: TokenAuth, raw_token: str, request, scheme: str) -> None:
+    """RFC 9449 §7: a token bound to a key (``cnf``) only with the ``DPoP`` scheme and a
+    proof for this request made with that key; never as a bearer token (§7.2)."""
+    if scheme != DPOP:
+        if "cnf" in auth.claims:
+            raise _in_scheme(
+                InvalidToken("The access token is bound to a DPoP key: send it with the DPoP scheme and a proof."),
+                DPOP,
+            )
+        return
+    if auth.jkt is None:
+        raise _in_scheme(InvalidToken("The access token is not bound to a DPoP key."), DPOP)
+    proof = dpop.proof_from(request) if request is not None else None
+    if proof is None:
+        raise InvalidDPoPProof("A DPoP proof is required with the DPoP scheme.")
+    checked = dpop.verify_proof(proof, method=request.method, url=dpop.request_url(request), access_token=raw_token)
+    if checked.jkt != auth.jkt:
+        raise InvalidDPoPProof("The DPoP proof was made with another key than the access token is bound to.")
 
 
 def _resolve_user(auth: TokenAuth):
@@ -204,22 +258,31 @@ def _denylisted(auth: TokenAuth, raw_token: str) -> bool:
     )
 
 
-def authenticate_token(raw_token: str):
-    """Verify ``raw_token``; return ``(user, TokenAuth)`` or raise ``InvalidToken``.
+def authenticate_token(raw_token: str, request=None, scheme: str = BEARER):
+    """Verify ``raw_token``, sent with ``scheme`` in ``request``; return ``(user,
+    TokenAuth)`` or raise ``InvalidToken``.
 
     A JWT never reads a token row here; a token that is not one is looked up in
-    DOT's rows on the hub when ``OPAQUE_TOKEN_FALLBACK`` is on."""
-    if not is_jwt(raw_token) and opaque_fallback():
+    DOT's rows on the hub when ``OPAQUE_TOKEN_FALLBACK`` is on (never bound to a key).
+    With ``DPOP_REQUIRED`` only the DPoP scheme is taken, so only DPoP-bound tokens."""
+    if scheme != DPOP and jwt_settings.DPOP_REQUIRED:
+        raise _in_scheme(InvalidToken("This server takes only DPoP-bound access tokens, with the DPoP scheme."), DPOP)
+    if not is_jwt(raw_token) and opaque_fallback() and scheme == BEARER:
         return local_hub.current().authenticate_opaque(raw_token)
     header, claims = verified_cache.verify(raw_token, key_sources.current())
     auth = TokenAuth(header, claims, raw_token)
+    check_binding(auth, raw_token, request, scheme)
     check_revocation(auth, raw_token)
     return _resolve_user(auth), auth
 
 
 def authenticate_request(request):
-    """``None`` when no bearer token was sent; ``(user, TokenAuth)`` when it is good."""
-    raw = get_token_from_request(request)
-    if raw is None:
+    """``None`` when no token was sent; ``(user, TokenAuth)`` when it is good."""
+    found = read_authorization(request)
+    if found is None:
         return None
-    return authenticate_token(raw)
+    scheme, raw = found
+    try:
+        return authenticate_token(raw, request, scheme)
+    except InvalidToken as exc:
+        raise _in_scheme(exc, scheme) from None

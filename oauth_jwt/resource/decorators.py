@@ -22,7 +22,7 @@ from functools import wraps
 
 from django.views.decorators.csrf import csrf_exempt
 
-from ..exceptions import InsufficientScope
+from .authentication import scope_error
 from .error_responses import error_response, missing_token_response
 from .middleware import mark_accepts_token, token_state
 
@@ -53,7 +53,7 @@ def require_token(view: Callable | None = None, *, scopes: Iterable[str] = ()) -
             if state.auth is None:
                 return missing_token_response()
             if not state.auth.allow_scopes(required):
-                return error_response(InsufficientScope("The access token lacks a required scope."), required)
+                return error_response(scope_error(state.auth), required)
             request.user = state.user
             request.auth = state.auth
             return func(request, *args, **kwargs)

@@ -1,7 +1,9 @@
 """RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow,
-and 503 + ``Retry-After`` when it cannot be checked right now. Every challenge names this
-server's RFC 9728 metadata document (``resource_metadata``, RFC 9728 §5.1), from which a
-client finds the authorization server."""
+RFC 9449 §7.1 ``DPoP`` challenges (with ``algs``, and ``DPoP-Nonce`` on
+``use_dpop_nonce``) where the request or the token used DPoP, and 503 + ``Retry-After``
+when it cannot be checked right now. Every challenge names this server's RFC 9728
+metadata document (``resource_metadata``, RFC 9728 §5.1), from which a client finds the
+authorization server."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from collections.abc import Iterable
 
 from django.http import JsonResponse
 
-from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, oauth_error
+from ..conf import jwt_settings
+from ..exceptions import InsufficientScope, OAuthJWTError, TemporarilyUnavailable, UseDPoPNonce, oauth_error
+from .dpop import ALGORITHMS
+from .dpop_nonce import HEADER as NONCE_HEADER
 from .metadata import own_metadata_url
 
 REALM = "api"
@@ -24,10 +29,13 @@ def www_authenticate(
     description: str | None = None,
     scopes: Iterable[str] | None = None,
     resource_metadata: bool = True,
+    scheme: str | None = None,
 ) -> str:
-    """The ``WWW-Authenticate: Bearer ...`` value; no error code when no token was sent.
-    ``resource_metadata=False`` for an endpoint of the hub's own (UserInfo), which is not
-    the API the metadata describes."""
+    """The ``WWW-Authenticate: Bearer ...`` (or ``DPoP ...``) value; no error code when no
+    token was sent. ``resource_metadata=False`` for an endpoint of the hub's own
+    (UserInfo), which is not the API the metadata describes. The scheme is by default
+    the one this server takes tokens with (``default_scheme``)."""
+    scheme = scheme or default_scheme()
     parts = [f"realm={_quoted(REALM)}"]
     if error:
         parts.append(f"error={_quoted(error)}")
@@ -35,15 +43,27 @@ def www_authenticate(
             parts.append(f"error_description={_quoted(description)}")
     if scopes:
         parts.append(f"scope={_quoted(' '.join(scopes))}")
+    if scheme == "DPoP":
+        parts.append(f"algs={_quoted(' '.join(ALGORITHMS))}")
     url = own_metadata_url() if resource_metadata else None
     if url:
         parts.append(f"resource_metadata={_quoted(url)}")
-    return "Bearer " + ", ".join(parts)
+    return f"{scheme} " + ", ".join(parts)
 
 
-def missing_token_response(resource_metadata: bool = True) -> JsonResponse:
+def default_scheme() -> str:
+    """``DPoP`` where ``DPOP_REQUIRED`` makes it the only scheme taken, else ``Bearer``."""
+    return "DPoP" if jwt_settings.DPOP_REQUIRED else "Bearer"
+
+
+def challenge(exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True) -> str:
+    """The challenge for ``exc``, in the scheme the request or the token used."""
+    return www_authenticate(exc.error, exc.description, scopes, resource_metadata, getattr(exc, "scheme", None))
+
+
+def missing_token_response(resource_metadata: bool = True, scheme: str | None = None) -> JsonResponse:
     response = JsonResponse({"detail": "An access token is required."}, status=401)
-    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata)
+    response["WWW-Authenticate"] = www_authenticate(resource_metadata=resource_metadata, scheme=scheme)
     return response
 
 
@@ -55,5 +75,7 @@ def error_response(
     if isinstance(exc, TemporarilyUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     else:
-        response["WWW-Authenticate"] = www_authenticate(exc.error, exc.description, scopes, resource_metadata)
+        response["WWW-Authenticate"] = challenge(exc, scopes, resource_metadata)
+    if isinstance(exc, UseDPoPNonce):
+        response[NONCE_HEADER] = exc.nonce
     return response

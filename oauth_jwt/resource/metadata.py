@@ -16,6 +16,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..conf import jwt_settings
+from .dpop import ALGORITHMS as DPOP_ALGORITHMS
 
 WELL_KNOWN = "/.well-known/oauth-protected-resource"
 
@@ -67,11 +68,17 @@ def identifier_for(suffix: str) -> str | None:
 
 
 def document(identifier: str) -> dict:
-    """The metadata document (RFC 9728 §2); empty lists are left out."""
+    """The metadata document (RFC 9728 §2); empty lists are left out. Every resource
+    server checks DPoP proofs (``dpop``), with the algorithms it names here; with
+    ``DPOP_REQUIRED`` it takes no other token (RFC 9728 §2,
+    ``dpop_bound_access_tokens_required``)."""
     data: dict = {
         "resource": identifier,
         "authorization_servers": [jwt_settings.ISSUER] if jwt_settings.ISSUER else [],
         "bearer_methods_supported": ["header"],
         "scopes_supported": jwt_settings.RESOURCE_SCOPES,
+        "dpop_signing_alg_values_supported": list(DPOP_ALGORITHMS),
     }
+    if jwt_settings.DPOP_REQUIRED:
+        data["dpop_bound_access_tokens_required"] = True
     return {key: value for key, value in data.items() if value != []}

@@ -27,7 +27,7 @@ from django.utils.functional import SimpleLazyObject
 
 from ..conf import jwt_settings
 from ..exceptions import OAuthJWTError
-from .authentication import authenticate_token, get_token_from_request
+from .authentication import SCHEMES, authenticate_request
 
 # Set on a view function by ``accept_token``.
 OPT_IN_ATTRIBUTE = "oauth_jwt_accepts_token"
@@ -51,11 +51,11 @@ class TokenState:
             return self
         self._done = True
         try:
-            raw = get_token_from_request(self._request)
-            if raw is None:
+            found = authenticate_request(self._request)
+            if found is None:
                 return self
             self.present = True
-            self.user, self.auth = authenticate_token(raw)
+            self.user, self.auth = found
         except OAuthJWTError as exc:
             self.present = True
             self.error = exc
@@ -77,7 +77,7 @@ def mark_accepts_token(view: Callable) -> Callable:
 
 
 def _bearer_header(request) -> bool:
-    return request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0].lower() == "bearer"
+    return request.META.get("HTTP_AUTHORIZATION", "").partition(" ")[0].lower() in SCHEMES
 
 
 def accepts_token(request) -> bool:

@@ -5,7 +5,8 @@
         authentication_classes = [JWTAuthentication]
         permission_classes = [HasScope("read")]        # or TokenHasScope + required_scopes
 
-A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge; a
+A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge
+(``DPoP`` where the request or the token used DPoP, or ``DPOP_REQUIRED`` is on); a
 good token without the scopes answers 403 ``insufficient_scope`` naming them; a token
 whose revocation cannot be checked right now answers 503 with ``Retry-After``.
 """
@@ -17,9 +18,10 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
-from ..exceptions import InvalidToken, TemporarilyUnavailable
-from .authentication import TokenAuth, authenticate_request
-from .error_responses import www_authenticate
+from ..exceptions import InvalidToken, TemporarilyUnavailable, UseDPoPNonce
+from .authentication import TokenAuth, authenticate_request, scope_error
+from .dpop_nonce import HEADER as NONCE_HEADER
+from .error_responses import challenge, www_authenticate
 
 __all__ = ["HasScope", "InsufficientScope", "JWTAuthentication", "TokenHasScope", "www_authenticate"]
 
@@ -35,6 +37,8 @@ class JWTAuthentication(BaseAuthentication):
             return authenticate_request(request)
         except InvalidToken as exc:
             request._oauth_jwt_error = exc
+            if isinstance(exc, UseDPoPNonce):
+                _add_header(request, NONCE_HEADER, exc.nonce)
             raise exceptions.AuthenticationFailed(exc.description) from None
         except TemporarilyUnavailable as exc:
             raise ServiceUnavailable(exc) from None
@@ -43,7 +47,15 @@ class JWTAuthentication(BaseAuthentication):
         error = getattr(request, "_oauth_jwt_error", None)
         if error is None:
             return www_authenticate()
-        return www_authenticate(error.error, error.description)
+        return challenge(error)
+
+
+def _add_header(request, name: str, value: str) -> None:
+    """A header on the error response DRF builds: ``APIView.finalize_response`` copies
+    the view's ``headers`` into every response, the exception's too."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    if view is not None and isinstance(getattr(view, "headers", None), dict):
+        view.headers[name] = value
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -64,9 +76,9 @@ class InsufficientScope(exceptions.PermissionDenied):
     default_detail = "The access token lacks a required scope."
     default_code = "insufficient_scope"
 
-    def __init__(self, scopes) -> None:
+    def __init__(self, scopes, auth=None) -> None:
         super().__init__()
-        self.auth_header = www_authenticate("insufficient_scope", self.default_detail, scopes)
+        self.auth_header = challenge(scope_error(auth, self.default_detail), scopes)
 
 
 def _check(request, scopes) -> bool:
@@ -75,7 +87,7 @@ def _check(request, scopes) -> bool:
         # No token: DRF answers 401 with JWTAuthentication's challenge.
         return False
     if not auth.allow_scopes(scopes):
-        raise InsufficientScope(scopes)
+        raise InsufficientScope(scopes, auth)
     return True
 
 

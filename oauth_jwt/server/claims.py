@@ -8,10 +8,12 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from ..conf import jwt_settings
-from . import token_records
+from . import dpop, token_records
 
 # Claims the optional CLAIMS_HOOK may not replace.
-PROTECTED_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "auth_time"})
+PROTECTED_CLAIMS = frozenset(
+    {"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope", "auth_time", "cnf"}
+)
 
 
 def audience(request) -> str | list[str]:
@@ -62,6 +64,10 @@ def build_claims(request, now: int) -> dict[str, Any]:
         "jti": secrets.token_urlsafe(16),
         "scope": " ".join(request.scopes or []),
     }
+    proof = dpop.proof_of(request)
+    if proof is not None:
+        # RFC 9449 §6.1: bound to the key that signed the token request's proof.
+        claims["cnf"] = {"jkt": proof.jkt}
     when = auth_time(request) if user is not None else None
     if when is not None:
         claims["auth_time"] = when

@@ -30,6 +30,7 @@ BOUND_FIELDS = (
     "claims",
     "code_challenge",
     "code_challenge_method",
+    "dpop_jkt",
 )
 ALTERED = "altered"
 EXPIRED = "expired"
@@ -45,6 +46,8 @@ def sign(user_pk: Any, values: dict) -> str:
 
 class ConsentForm(AllowForm):
     binding = forms.CharField(widget=forms.HiddenInput())
+    # RFC 9449 §10: the key the code will be bound to, carried like the other parameters.
+    dpop_jkt = forms.CharField(required=False, widget=forms.HiddenInput())
 
     error_messages = {
         ALTERED: _("This consent form was changed or belongs to another sign-in."),

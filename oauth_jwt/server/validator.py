@@ -24,6 +24,7 @@ from .audience import AudienceMixin, default_audience
 from .authparams import AuthorizationParamsMixin
 from .client_policy import ClientPolicyMixin
 from .device import DeviceGrantMixin
+from .dpop import DPoPMixin
 from .oidc_claims import OIDCClaimsMixin
 from .people import PeopleMixin
 from .prompt_none import SilentPromptMixin
@@ -40,6 +41,7 @@ class JWTOAuth2Validator(
     ClientPolicyMixin,
     AudienceMixin,
     SilentPromptMixin,
+    DPoPMixin,
     AuthorizationParamsMixin,
     OIDCClaimsMixin,
     DeviceGrantMixin,

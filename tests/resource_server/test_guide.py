@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from oauth_jwt.models import ClientProfile
+from oauth_jwt.resource import dpop
 from oauth_jwt.server.provider_settings import provider_settings
 
 from .. import guides
@@ -110,6 +111,7 @@ def test_the_guide_builds_a_denylist_resource_server(client, hub, service_client
         "resource": AUDIENCE,
         "authorization_servers": [hub.url],
         "bearer_methods_supported": ["header"],
+        "dpop_signing_alg_values_supported": list(dpop.ALGORITHMS),
     }
     revoke(client, service_client, token)
     refused = rs.get("/api/reports", token)

@@ -10,6 +10,8 @@ import re
 import pytest
 import requests
 
+from oauth_jwt.resource import dpop
+
 from .conftest import RS_AUDIENCE
 from .test_live_hub import rs_token
 
@@ -35,6 +37,7 @@ def test_the_document_and_its_path_suffixed_url(hub, start_rs):
         "authorization_servers": [hub.url],
         "bearer_methods_supported": ["header"],
         "scopes_supported": ["read", "write"],
+        "dpop_signing_alg_values_supported": list(dpop.ALGORITHMS),
     }
     assert response.headers["Cache-Control"] == "public, max-age=300"
     assert rs.get("/.well-known/oauth-protected-resource").json()["resource"] == RS_AUDIENCE

@@ -13,6 +13,8 @@ from .conftest import REPO
 REQUIRED = (
     "oauth_jwt/__init__.py",
     "oauth_jwt/resource/remote_keys.py",
+    "oauth_jwt/resource/dpop.py",
+    "oauth_jwt/resource/dpop_nonce.py",
     "oauth_jwt/server/signing_keys.py",
     "oauth_jwt/middleware.py",
     "oauth_jwt/contrib/rest_framework.py",

@@ -48,6 +48,8 @@ OAUTH_JWT = {
     "INTROSPECTION_CLIENT_ID": os.environ.get("RS_INTROSPECTION_CLIENT_ID", ""),
     "INTROSPECTION_CLIENT_SECRET": os.environ.get("RS_INTROSPECTION_CLIENT_SECRET", ""),
     "INTROSPECTION_CACHE_SECONDS": int(os.environ.get("RS_INTROSPECTION_CACHE_SECONDS", "1")),
+    # RFC 9449 §9: this resource server's own DPoP nonces.
+    "DPOP_NONCES": os.environ.get("RS_DPOP_NONCES", "") == "1",
     "USER_RESOLVER": "claims",
 }
 

@@ -193,8 +193,8 @@ def test_concurrent_first_token_requests_make_one_signing_key(service_client):
 def test_concurrent_senders_deliver_a_logout_token_once(web_client):
     """Several workers and cron runs send the back-channel outbox at once: each row is
     claimed by one of them, and its client receives one logout token."""
-    from oauth_jwt.server import logout_delivery
     from oauth_jwt.models import LogoutDelivery
+    from oauth_jwt.server import logout_delivery
 
     from ..logout_receiver import Receiver
 

@@ -6,7 +6,8 @@ their lifetime; ID tokens; authorization grants) and then deletes ``RevokedToken
 whose token can no longer be accepted (``expires_at`` older than the clock leeway): the
 denylist needs a revocation record only while the token it names could still validate. Expired
 ``RedeemedCode`` tombstones go too: every token their code led to has expired; and so do
-expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind).
+expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind),
+and the DPoP bindings of expired codes and access tokens.
 
 Sign-in sessions' client records (``ClientSession``) go once the session can no longer
 be live (older than ``SESSION_COOKIE_AGE``) and no refresh token of theirs is; and
@@ -23,7 +24,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
-from oauth_jwt.models import ClientSession, LogoutDelivery, RedeemedCode, RevokedToken
+from oauth_jwt.models import ClientSession, DPoPBinding, LogoutDelivery, RedeemedCode, RevokedToken
 
 BATCH_SIZE = 10_000
 DELIVERED_KEPT = timedelta(days=1)
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         logouts = purge_logout_deliveries()
         count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
+        _purge(DPoPBinding)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Expired tokens and grants deleted ({count} revocation records, {codes} redeemed codes, "

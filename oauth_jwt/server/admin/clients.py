@@ -30,6 +30,7 @@ PROFILE_FIELDS = (
     "vetted",
     "allowed_scopes",
     "access_token_lifetime",
+    "dpop_required",
     "homepage",
     "logo_uri",
     "default_audience",
@@ -76,6 +77,13 @@ class ClientForm(DOTApplicationForm):
         min_value=60,
         max_value=MAX_LIFETIME_SECONDS,
         help_text=_("Empty: the hub's default."),
+    )
+    dpop_required = forms.BooleanField(
+        label=_("DPoP required"),
+        required=False,
+        help_text=_(
+            "Refuse its token requests without a DPoP proof (RFC 9449): every token it gets is bound to a key."
+        ),
     )
     # Shown to people on the consent, device and connected-apps pages (oauth_jwt.links).
     homepage = HttpsURLField(label=_("Homepage"), required=False, validators=[validate_safe_link])
@@ -201,7 +209,10 @@ class ApplicationAdmin(DOTApplicationAdmin):
             _("Sign-out"),
             {"fields": ("post_logout_redirect_uris", "backchannel_logout_uri", "backchannel_logout_session_required")},
         ),
-        (_("Policy"), {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "skip_authorization")}),
+        (
+            _("Policy"),
+            {"fields": ("vetted", "allowed_scopes", "access_token_lifetime", "dpop_required", "skip_authorization")},
+        ),
         (
             _("Resources (RFC 8707) and introspection"),
             {"fields": ("default_audience", "allowed_resources", "served_resources")},

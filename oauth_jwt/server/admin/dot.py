@@ -13,7 +13,9 @@ from django.utils.translation import ngettext
 from oauth2_provider import admin as dot_admin
 from oauth2_provider.models import get_access_token_model
 
+from ...models import DPoPBinding
 from .. import token_records
+from ..dpop import bound_key
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, ActionsOnlyMixin, ReadOnlyMixin, security_event
 from .inspector import InspectorView
 from .tokens import DETAIL_FIELDS, Facts, JWTDetailMixin, LiveStatusFilter, revoke, subject_label
@@ -36,6 +38,7 @@ class AccessTokenAdmin(JWTDetailMixin, ActionsOnlyMixin, dot_admin.AccessTokenAd
         "created",
         "expires",
         "auth_time",
+        "dpop_binding",
         "kid",
         *DETAIL_FIELDS,
     )
@@ -44,6 +47,12 @@ class AccessTokenAdmin(JWTDetailMixin, ActionsOnlyMixin, dot_admin.AccessTokenAd
 
     def facts(self, obj) -> Facts:
         return Facts.of_access_token(obj)
+
+    @admin.display(description=_("DPoP binding"))
+    def dpop_binding(self, obj) -> str:
+        """RFC 9449 §6.1 ``cnf.jkt``, as ``server.dpop`` recorded it at issuance."""
+        jkt = bound_key(DPoPBinding.ACCESS_TOKEN, obj.token_checksum)
+        return _("bound to DPoP key %(jkt)s") % {"jkt": jkt} if jkt else _("none: a bearer token")
 
     def get_urls(self):
         view = self.admin_site.admin_view(InspectorView.as_view(model_admin=self))

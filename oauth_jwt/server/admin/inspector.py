@@ -28,6 +28,7 @@ from ...checksums import token_checksum
 from ...conf import jwt_settings
 from ...exceptions import InvalidToken
 from ...models import RevokedToken, SigningKey
+from ...resource import dpop
 from ...resource.verify import parse_header, verify_access_token
 from .. import denylist_writer, signing_keys
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, no_store, security_event
@@ -73,7 +74,7 @@ def _datetime(seconds: int | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=dt_timezone.utc)
 
 
-def _unverified(token: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def unverified(token: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     try:
         header = jwt.get_unverified_header(token)
     except (jwt.InvalidTokenError, ValueError, TypeError):
@@ -99,12 +100,24 @@ def _claim_checks(claims: dict[str, Any]) -> list[Check]:
         Check("client_id", bool(claims.get("client_id")), str(claims.get("client_id", _("missing")))),
         Check("jti", bool(claims.get("jti")), str(claims.get("jti", _("missing")))),
         Check("scope", isinstance(claims.get("scope", ""), str), str(claims.get("scope", ""))),
+        _binding_check(claims),
     ]
+
+
+def _binding_check(claims: dict[str, Any]) -> Check:
+    """RFC 9449 §6.1: the DPoP key the token is bound to, if any."""
+    if "cnf" not in claims:
+        return Check("cnf", True, _("none: a bearer token"))
+    cnf = claims["cnf"]
+    jkt = cnf.get("jkt") if isinstance(cnf, dict) else None
+    if not dpop.is_thumbprint(jkt):
+        return Check("cnf", False, json.dumps(cnf))
+    return Check("cnf", True, _("bound to DPoP key %(jkt)s") % {"jkt": jkt})
 
 
 def inspect(token: str) -> dict[str, Any]:
     """Everything the page shows about ``token``; the verdict is the hub's own check."""
-    header, claims = _unverified(token)
+    header, claims = unverified(token)
     checks: list[Check] = []
     try:
         parse_header(token)

@@ -127,6 +127,7 @@ class ConsentView(AuthorizationView):
 
     def get_initial(self) -> dict:
         initial = super().get_initial()
+        initial["dpop_jkt"] = self.request.GET.get("dpop_jkt")
         initial["binding"] = forms.sign(self.request.user.pk, initial)
         return initial
 
@@ -189,6 +190,7 @@ class ConsentView(AuthorizationView):
         # was shown.
         if not get_application_model().objects.filter(client_id=form.cleaned_data.get("client_id")).exists():
             return self.error_page(PROBLEM_UNKNOWN_CLIENT)
+        self.dpop_jkt = form.cleaned_data.get("dpop_jkt")
         return super().form_valid(form)
 
     def create_authorization_response(self, request, scopes, credentials, allow):
@@ -196,6 +198,9 @@ class ConsentView(AuthorizationView):
         if allow:
             # The session's OIDC ``sid``, to the code and the ID tokens (``sessions``).
             credentials = {**credentials, sessions.REQUEST_ATTRIBUTE: sessions.sid(request)}
+        if getattr(self, "dpop_jkt", None):
+            # DOT passes on only the parameters it knows (server.dpop binds the code).
+            credentials = {**credentials, "dpop_jkt": self.dpop_jkt}
         result = super().create_authorization_response(request, scopes, credentials, allow)
         if allow:
             scope_list = scopes.split() if isinstance(scopes, str) else list(scopes)

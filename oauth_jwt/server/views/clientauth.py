@@ -20,8 +20,8 @@ from oauth2_provider.signals import app_authorized
 
 from ...checksums import token_checksum
 from ...compat import login_not_required
-from ...exceptions import oauth_error
-from .. import request_memo, throttle
+from ...exceptions import InvalidDPoPProof, TemporarilyUnavailable, oauth_error
+from .. import dpop, request_memo, throttle
 from ..device import DEVICE_CODE_GRANT
 from ..throttle import ClientAuthThrottleMixin
 
@@ -36,7 +36,11 @@ class TokenView(ClientAuthThrottleMixin, dot_views.TokenView):
     def post(self, request, *args, **kwargs):
         """Every grant through one path: DOT's device branch answers a code's status
         before the client has authenticated; here oauthlib and the validator do it
-        (``server.device``)."""
+        (``server.device``). A DPoP proof is checked first (``server.dpop``)."""
+        try:
+            dpop.check_token_request(request)
+        except (InvalidDPoPProof, TemporarilyUnavailable) as exc:
+            return dpop.error_response(exc)
         response = self.authorization_flow_token_response(request)
         if request.POST.get("grant_type") == DEVICE_CODE_GRANT:
             response = self.slow_down(request, response)

@@ -18,6 +18,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView, OAuthServerMetadataV
 
 from ...compat import login_not_required
 from ...conf import jwt_settings
+from ...resource import dpop
 from .. import authparams, locales, signing_keys
 
 
@@ -67,6 +68,7 @@ class _Amend:
         data["jwks_uri"] = absolute_url("oauth2_provider:jwks-info")
         data["code_challenge_methods_supported"] = ["S256"]
         data["authorization_response_iss_parameter_supported"] = True
+        data["dpop_signing_alg_values_supported"] = list(dpop.ALGORITHMS)
         data["response_types_supported"] = ["code"]
         data["grant_types_supported"] = [
             g for g in data.get("grant_types_supported", []) if g not in ("implicit", "password")

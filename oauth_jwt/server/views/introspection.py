@@ -109,8 +109,9 @@ def _introspect_opaque(token: str, caller: Caller) -> dict:
 
 
 def _answer(claims: dict) -> dict:
-    answer = {"active": True, "token_type": "Bearer"}
-    for name in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti"):
+    # RFC 9449 §6.2: a DPoP-bound token is introspected with its binding.
+    answer = {"active": True, "token_type": "DPoP" if "cnf" in claims else "Bearer"}
+    for name in ("scope", "client_id", "sub", "exp", "iat", "iss", "aud", "jti", "cnf"):
         if name in claims:
             answer[name] = claims[name]
     username = _username(claims)
