@@ -107,9 +107,7 @@ class OIDCDiscoveryView(_Amend, ConnectDiscoveryInfoView):
         data["prompt_values_supported"] = authparams.prompt_values_supported()
         data["claims_supported"] = sorted(data.get("claims_supported", []))
         data["claims_parameter_supported"] = True
-        languages = locales.supported()
-        if languages:
-            data["ui_locales_supported"] = languages
+        data["ui_locales_supported"] = locales.advertised()
         if oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED:
             data["end_session_endpoint"] = absolute_url("oauth2_provider:rp-initiated-logout")
         # OpenID Connect Back-Channel Logout 1.0 §2.1 (server.backchannel); ID tokens
