@@ -44,6 +44,7 @@ def po_entries(path: Path) -> list[dict]:
         entries.append(
             {
                 "msgid": fields["msgid"][1:-1],
+                "msgctxt": fields.get("msgctxt", '""')[1:-1],
                 "msgstr": fields.get("msgstr", fields.get("msgstr[0]", '""'))[1:-1],
                 "fuzzy": any(line.startswith("#,") and "fuzzy" in line for line in lines),
                 "sources": " ".join(line[3:] for line in lines if line.startswith("#: ")).split(),
@@ -115,8 +116,8 @@ class TestCatalogues:
         makemessages = [sys.executable, "-m", "django", "makemessages", "-l", "de", "--no-wrap", "-v0"]
         environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         subprocess.run(makemessages, cwd=app, check=True, capture_output=True, env=environment)
-        fresh = {e["msgid"] for e in po_entries(app / "locale" / "de" / "LC_MESSAGES" / "django.po")}
-        shipped = {e["msgid"] for e in po_entries(CATALOGUES[0] / "de" / "LC_MESSAGES" / "django.po")}
+        fresh = {(e["msgctxt"], e["msgid"]) for e in po_entries(app / "locale" / "de" / "LC_MESSAGES" / "django.po")}
+        shipped = {(e["msgctxt"], e["msgid"]) for e in po_entries(CATALOGUES[0] / "de" / "LC_MESSAGES" / "django.po")}
         assert fresh == shipped, "run bin/translations and translate what is new"
 
     def test_the_languages_are_the_ones_authhub_lists(self, settings):
