@@ -208,6 +208,14 @@ class TestChoice:
         assert "Ver seu endereço de e-mail e se ele foi verificado" in html
         assert ">Permitir</button>" in html and ">Negar</button>" in html
 
+    def test_the_lockout_page_speaks_the_flows_language(self, client, user, web_client):
+        to_sign_in = client.get("/o/authorize/", authorize_query(web_client, ui_locales="ja"))
+        nxt = client.get(to_sign_in["Location"]).context["next"]
+        for _ in range(5):
+            page = client.post(LOGIN, {"username": "alice", "password": "nope", "next": nxt})
+        assert page.status_code == 429 and heading(page) == "ログインの試行回数が多すぎます"
+        assert page["Content-Language"] == "ja"
+
     def test_pages_outside_a_flow_follow_the_browser(self, client, user):
         client.force_login(user)
         apps = client.get("/accounts/apps/", headers={"Accept-Language": "ja"})
