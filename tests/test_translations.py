@@ -13,11 +13,13 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from oauth_jwt.server import locales
+from oauth_jwt.server.forms import MAX_AGE
 from tests.conftest import REPO, authorize_query
 
 pytestmark = pytest.mark.django_db
@@ -215,6 +217,29 @@ class TestChoice:
             page = client.post(LOGIN, {"username": "alice", "password": "nope", "next": nxt})
         assert page.status_code == 429 and heading(page) == "ログインの試行回数が多すぎます"
         assert page["Content-Language"] == "ja"
+
+    def shown_consent(self, client, user, web_client) -> dict:
+        client.force_login(user)
+        page = client.get("/o/authorize/", authorize_query(web_client, ui_locales="de"), headers=self.french)
+        assert heading(page) == "Web app möchte Ihr Konto verwenden"
+        return {k: v for k, v in page.context["form"].initial.items() if v is not None}
+
+    french = {"Accept-Language": "fr"}
+
+    def test_an_altered_consent_form_is_refused_in_the_flows_language(self, client, user, web_client):
+        data = {**self.shown_consent(client, user, web_client), "scope": "read write", "allow": "true"}
+        page = client.post("/o/authorize/", data, headers=self.french)
+        assert page.status_code == 400 and heading(page) == "Diese Anmeldeanfrage kann nicht fortgesetzt werden"
+
+    def test_an_expired_consent_form_comes_back_in_the_flows_language(self, client, user, web_client, monkeypatch):
+        data = {**self.shown_consent(client, user, web_client), "allow": "true"}
+        later = time.time() + MAX_AGE + 60
+        monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+        again = client.post("/o/authorize/", data, headers=self.french)
+        assert again.status_code == 303 and "ui_locales=de" in again["Location"]
+        page = client.get(again["Location"], headers=self.french)
+        assert "Die Seite war zu lange geöffnet." in page.content.decode()
+        assert heading(page) == "Web app möchte Ihr Konto verwenden"
 
     def test_pages_outside_a_flow_follow_the_browser(self, client, user):
         client.force_login(user)

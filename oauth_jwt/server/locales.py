@@ -5,8 +5,9 @@ Japanese and Brazilian Portuguese (``oauth_jwt/locale``). Which one a page speak
 
 1. ``ui_locales`` (BCP 47 tags in order of preference): the first one the pages are
    translated into. On the authorization request it holds for the pages of that flow,
-   the sign-in page on the way (``authparams.pending``: its ``next``) and the consent
-   page; on an RP-initiated logout request (RP-Initiated Logout 1.0 §2), for the
+   the sign-in page on the way (``authparams.pending``: its ``next``), the lockout
+   page, the consent page and the answer to its form (which carries the language); on
+   an RP-initiated logout request (RP-Initiated Logout 1.0 §2), for the
    confirmation and what follows it. Tags without a translation are passed over, never
    an error (OIDC Core §3.1.2.1).
 2. Otherwise Django's ``LocaleMiddleware``: ``Accept-Language``, then ``LANGUAGE_CODE``
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils import translation
 
 from . import authparams
@@ -67,7 +69,11 @@ def preferred(ui_locales: str) -> str | None:
 
 
 def authorization_request(request: HttpRequest) -> QueryDict | None:
-    """The parameters of the authorization request behind a page (sign-in, consent)."""
+    """The parameters of the authorization request behind a page: the sign-in page's
+    ``next``, the authorize endpoint's query, or the consent form it answers (which
+    carries the language in ``ui_locales``)."""
+    if request.method == "POST" and request.path == reverse("oauth2_provider:authorize"):
+        return request.POST
     return authparams.pending(request)
 
 
