@@ -83,11 +83,14 @@ def logout_request(request: HttpRequest) -> QueryDict:
     return request.POST if request.method == "POST" else request.GET
 
 
-def speaking(parameters: Callable[[HttpRequest], QueryDict | None]):
+View = Callable[..., HttpResponse]
+
+
+def speaking(parameters: Callable[[HttpRequest], QueryDict | None]) -> Callable[[View], View]:
     """A view decorator: run and render the view in the language the ``ui_locales`` of
     ``parameters(request)`` asks for, when the pages are translated into it."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             params = parameters(request)
