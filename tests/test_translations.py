@@ -129,8 +129,9 @@ class TestCatalogues:
 
 
 class TestDiscovery:
-    def test_lists_exactly_the_languages_the_pages_speak(self, client):
-        data = client.get("/.well-known/openid-configuration").json()
+    @pytest.mark.parametrize("document", ["openid-configuration", "oauth-authorization-server"])
+    def test_lists_exactly_the_languages_the_pages_speak(self, client, document):
+        data = client.get(f"/.well-known/{document}").json()
         assert data["ui_locales_supported"] == ["en", "de", "es", "fr", "ja", "pt-BR"]
 
     def test_a_projects_own_catalogue_adds_its_language(self, client, settings, tmp_path):
