@@ -153,3 +153,31 @@ def test_w051_lockout_forever(settings, db):
     out = StringIO()
     call_command("check", "--deploy", "--tag", "security", "--fail-level", "CRITICAL", stdout=out, stderr=out)
     assert "oauth_jwt.W051" in out.getvalue()
+
+
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
+
+def test_w052_languages_the_pages_do_not_speak(settings):
+    assert host_checks.check_page_languages() == []  # authhub lists the six
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("it", "Italiano"), ("nl", "Nederlands")]
+    (warning,) = host_checks.check_page_languages()
+    assert warning.id == ids_.W052_UNTRANSLATED_LANGUAGES and warning.level == checks.WARNING
+    assert "LANGUAGES lists it, nl," in warning.msg and "(en, de)" in warning.hint
+    out = StringIO()
+    call_command("check", "--tag", "translation", stdout=out, stderr=out)
+    assert "oauth_jwt.W052" in out.getvalue()
+    assert host_checks.check_page_languages in checks.registry.registry.get_checks()
+
+
+def test_w052_not_without_locale_middleware_or_with_a_catalogue(settings, tmp_path):
+    from tests.test_translations import write_mo
+
+    settings.LANGUAGES = [("en", "English"), ("it", "Italiano")]
+    write_mo(tmp_path / "it" / "LC_MESSAGES" / "django.mo", {"Sign in": "Accedi"})
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    assert host_checks.check_page_languages() == []
+    settings.LOCALE_PATHS = []
+    assert host_checks.check_page_languages() != []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != LOCALE_MIDDLEWARE]
+    assert host_checks.check_page_languages() == []

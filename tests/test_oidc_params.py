@@ -5,9 +5,6 @@ never a 500. Over HTTP with Django's test client."""
 
 from __future__ import annotations
 
-import array
-import struct
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jwt
@@ -278,41 +275,6 @@ class TestLoginHint:
     def test_only_from_an_authorization_request(self, client):
         page = client.get(LOGIN, {"next": "/accounts/apps/?login_hint=alice"})
         assert 'id="id_username" value=""' in page.content.decode()
-
-
-def write_mo(path: Path, messages: dict[str, str]) -> None:
-    """A GNU gettext catalogue (the format msgfmt writes), without needing msgfmt."""
-    messages = {"": "Content-Type: text/plain; charset=UTF-8\n", **messages}
-    keys = sorted(messages)
-    ids = strs = b""
-    table = []
-    for key in keys:
-        k, v = key.encode(), messages[key].encode()
-        table.append((len(ids), len(k), len(strs), len(v)))
-        ids, strs = ids + k + b"\0", strs + v + b"\0"
-    key_start = 7 * 4 + 16 * len(keys)
-    offsets = [n for o1, l1, _, _ in table for n in (l1, o1 + key_start)]
-    offsets += [n for _, _, o2, l2 in table for n in (l2, o2 + key_start + len(ids))]
-    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0)
-    path.parent.mkdir(parents=True)
-    path.write_bytes(header + array.array("i", offsets).tobytes() + ids + strs)
-
-
-class TestUiLocales:
-    @pytest.fixture
-    def german(self, settings, tmp_path):
-        write_mo(tmp_path / "de" / "LC_MESSAGES" / "django.mo", {"Sign in": "Anmelden"})
-        settings.LOCALE_PATHS = [str(tmp_path)]
-
-    def test_without_a_translation_nothing_changes(self, client, web_client):
-        page = client.get(ask(client, web_client, ui_locales="de")["Location"])
-        assert "<h1>Sign in</h1>" in page.content.decode() and "Content-Language" not in page
-        assert "ui_locales_supported" not in client.get("/.well-known/openid-configuration").json()
-
-    def test_the_first_translated_language_is_spoken(self, client, web_client, german):
-        page = client.get(ask(client, web_client, ui_locales="tlh fr-CA de-CH")["Location"])
-        assert "<h1>Anmelden</h1>" in page.content.decode() and page["Content-Language"] == "de"
-        assert client.get("/.well-known/openid-configuration").json()["ui_locales_supported"] == ["de"]
 
 
 class TestDiscovery:

@@ -4,7 +4,8 @@ oauth_jwt never writes into ``django.conf.settings``, so the protections that li
 Django's or django-axes' own settings (the body limit, the sign-in lockout and its page,
 the CSRF failure page, the client-secret hasher) are errors until the project has them,
 each message naming the exact line to add (docs/hub.md has them all). A BEARER_PATHS
-that is not a list of path prefixes is E057 from ``checks.settings``.
+that is not a list of path prefixes is E057 from ``checks.settings``. With Django's
+``LocaleMiddleware``, ``LANGUAGES`` should list only languages the pages speak (W052).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .ids import (
     E056_DEVICE_URI,
     W050_LOCKOUT_PARAMETERS,
     W051_LOCKOUT_FOREVER,
+    W052_UNTRANSLATED_LANGUAGES,
 )
 
 LOCKOUT_CALLABLE = "oauth_jwt.server.views.accounts.lockout"
@@ -33,6 +35,7 @@ CSRF_FAILURE_VIEW = "oauth_jwt.server.views.errors.csrf_failure"
 AXES_BACKENDS = ("axes.backends.AxesStandaloneBackend", "axes.backends.AxesBackend")
 AXES_MIDDLEWARE = "axes.middleware.AxesMiddleware"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 
 
 def _error(message: str, line: str, check_id: str) -> checks.Error:
@@ -188,3 +191,30 @@ def check_lockout_posture(app_configs=None, **kwargs):
             )
         )
     return messages
+
+
+@registry.register(checks.Tags.translation)
+def check_page_languages(app_configs=None, **kwargs):
+    """With ``LocaleMiddleware``, any language in ``LANGUAGES`` may be picked from
+    ``Accept-Language``: one the pages are not translated into gives English pages
+    marked (``<html lang>``, ``Content-Language``) as that language."""
+    if not registry.is_server() or not settings.USE_I18N:
+        return []
+    if not any(registry.names(path, LOCALE_MIDDLEWARE) for path in settings.MIDDLEWARE):
+        return []
+    from ..server import locales
+
+    spoken = locales.supported()
+    missing = [code for code, _ in settings.LANGUAGES if code not in spoken]
+    if not missing:
+        return []
+    listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+    return [
+        checks.Warning(
+            f"LANGUAGES lists {listed}, which oauth_jwt's pages are not translated into: a browser asking for one "
+            "gets English pages marked as that language.",
+            hint=f"List only the languages the pages speak ({', '.join(spoken)}), or add a catalogue for the others "
+            "to LOCALE_PATHS (docs/pages.md#languages).",
+            id=W052_UNTRANSLATED_LANGUAGES,
+        )
+    ]

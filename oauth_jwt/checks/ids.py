@@ -73,6 +73,7 @@ E056_DEVICE_URI = "oauth_jwt.E056"
 E057_BEARER_PATHS = "oauth_jwt.E057"
 W050_LOCKOUT_PARAMETERS = "oauth_jwt.W050"
 W051_LOCKOUT_FOREVER = "oauth_jwt.W051"
+W052_UNTRANSLATED_LANGUAGES = "oauth_jwt.W052"
 
 # A key whose refused value has its own, older id; every other key reports E110.
 SETTING_IDS = {

@@ -6,6 +6,8 @@ person, made when the page is rendered; a POST whose fields differ or that comes
 another account is refused, so approval can never cover more than the person saw. A
 form that is only older than ``MAX_AGE`` fails with ``EXPIRED``: the consent view
 shows the same request afresh (``oauth_jwt.server.views.errors.fresh_consent``).
+``ui_locales`` carries the page's language to the answer (an error page, or the page
+shown afresh); it decides nothing, so it is not bound.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class ConsentForm(AllowForm):
     binding = forms.CharField(widget=forms.HiddenInput())
     # RFC 9449 §10: the key the code will be bound to, carried like the other parameters.
     dpop_jkt = forms.CharField(required=False, widget=forms.HiddenInput())
+    ui_locales = forms.CharField(required=False, widget=forms.HiddenInput())
 
     error_messages = {
         ALTERED: _("This consent form was changed or belongs to another sign-in."),

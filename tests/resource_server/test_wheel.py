@@ -1,6 +1,6 @@
 """The distribution other projects install (the session's ``wheel``, built from
-pyproject.toml), installed into a fresh virtualenv, with its templates, static files
-and migrations inside."""
+pyproject.toml), installed into a fresh virtualenv, with its templates, static files,
+compiled translations and migrations inside."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ REQUIRED = (
     "oauth_jwt/static/oauth_jwt/oauth_jwt.css",
     "oauth_jwt/migrations/__init__.py",
     "oauth_jwt/migrations/0001_initial.py",
+    # Compiled catalogues (committed: the build runs no msgfmt).
+    *(f"oauth_jwt/locale/{language}/LC_MESSAGES/django.mo" for language in ("de", "es", "fr", "ja", "pt_BR")),
 )
 
 
@@ -60,9 +62,10 @@ def test_the_wheel_installs_into_a_fresh_virtualenv(wheel, tmp_path):
         "-c",
         "import oauth_jwt, pathlib; root = pathlib.Path(oauth_jwt.__file__).parent; "
         "print(oauth_jwt.__version__); print(root); "
-        "print((root / 'templates/oauth_jwt/base.html').is_file(), (root / 'migrations/0001_initial.py').is_file())",
+        "print((root / 'templates/oauth_jwt/base.html').is_file(), (root / 'migrations/0001_initial.py').is_file(), "
+        "(root / 'locale/ja/LC_MESSAGES/django.mo').is_file())",
         cwd=tmp_path,
     )
     version, location, files = out.splitlines()
     assert version and str(venv) in location
-    assert files == "True True"
+    assert files == "True True True"

@@ -93,9 +93,11 @@ class LogoutView(PostOnlyLogout, auth_views.LogoutView):
     template_name = "oauth_jwt/logged_out.html"
 
 
+@speak_ui_locales
 def lockout(
     request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
 ) -> HttpResponse:
-    """``AXES_LOCKOUT_CALLABLE``: 429 with the same words whether or not the account exists."""
+    """``AXES_LOCKOUT_CALLABLE``: 429 with the same words whether or not the account exists,
+    in the sign-in page's language (django-axes calls it outside the view)."""
     log.warning("sign-in locked out", extra={"event": "lockout", "path": request.path})
     return secure(render(request, "oauth_jwt/lockout.html", status=LOCKOUT_STATUS))

@@ -40,7 +40,7 @@ from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequir
 
 from ...models import ClientProfile
 from .. import audience, authparams, authtime, consents, forms, sessions
-from ..locales import speak_ui_locales
+from ..locales import preferred, speak_ui_locales
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
 from .errors import fresh_consent
 
@@ -129,6 +129,7 @@ class ConsentView(AuthorizationView):
         initial = super().get_initial()
         initial["dpop_jkt"] = self.request.GET.get("dpop_jkt")
         initial["binding"] = forms.sign(self.request.user.pk, initial)
+        initial["ui_locales"] = preferred(self.request.GET.get("ui_locales", ""))
         return initial
 
     def get_form_kwargs(self) -> dict:

@@ -82,6 +82,8 @@ class _Amend:
         # reference (authparams); RFC 9101 registers both names for RFC 8414 too.
         data["request_parameter_supported"] = False
         data["request_uri_parameter_supported"] = False
+        # The languages of the pages (server.locales); RFC 8414 §2 has the field too.
+        data["ui_locales_supported"] = locales.advertised()
         for field, name in (
             ("revocation_endpoint", "oauth2_provider:revoke-token"),
             ("introspection_endpoint", "oauth2_provider:introspect"),
@@ -109,9 +111,6 @@ class OIDCDiscoveryView(_Amend, ConnectDiscoveryInfoView):
         data["prompt_values_supported"] = authparams.prompt_values_supported()
         data["claims_supported"] = sorted(data.get("claims_supported", []))
         data["claims_parameter_supported"] = True
-        languages = locales.supported()
-        if languages:
-            data["ui_locales_supported"] = languages
         if oauth2_settings.OIDC_RP_INITIATED_LOGOUT_ENABLED:
             data["end_session_endpoint"] = absolute_url("oauth2_provider:rp-initiated-logout")
         # OpenID Connect Back-Channel Logout 1.0 §2.1 (server.backchannel); ID tokens

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..forms import BOUND_FIELDS
+from ..locales import speak_ui_locales
 from ..pagesecurity import secure
 
 CSRF_FAILURE_STATUS = 403
@@ -26,7 +27,7 @@ def fresh_consent(request: HttpRequest, fields: Mapping) -> HttpResponse:
     The GET validates the request again like any other, and ``prompt=consent`` shows the
     page even for a remembered decision, so nothing is allowed (or denied) unseen.
     """
-    query = {name: fields.get(name) for name in BOUND_FIELDS if fields.get(name)}
+    query = {name: fields.get(name) for name in (*BOUND_FIELDS, "ui_locales") if fields.get(name)}
     query["prompt"] = "consent"
     notice = _("The page had been open too long. Check the request, then choose again.")
     messages.info(request, notice, fail_silently=True)
@@ -35,6 +36,7 @@ def fresh_consent(request: HttpRequest, fields: Mapping) -> HttpResponse:
     return response
 
 
+@speak_ui_locales
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: explain, without Django's debugging details. A consent form
     is shown again instead: nothing it carries is acted on without a fresh POST."""

@@ -19,6 +19,8 @@ rules.
   default), revokes the tokens the clients got during that session. Nothing is revoked
   for a browser that is not signed in: DOT revoked every token of the hint's person,
   so anyone holding an old ID token could sign that person out of every app.
+- ``ui_locales`` picks the language of the pages, the confirmation's answer included
+  (``server.locales``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from oauthlib.common import add_params_to_uri
 from ...compat import login_not_required
 from ...loopback import is_plaintext_outside_loopback
 from .. import id_token_hints, params, sessions
+from ..locales import logout_request, preferred, speaking
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
 
 logger = logging.getLogger(__name__)
@@ -91,6 +94,7 @@ def csrf_passes(request) -> bool:
 @method_decorator(secure_page, name="dispatch")
 @method_decorator(login_not_required, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(speaking(logout_request), name="dispatch")
 class RPInitiatedLogoutView(DOTLogoutView):
     template_name = "oauth_jwt/logout_confirm.html"
     error_template_name = "oauth_jwt/logout_error.html"
@@ -177,6 +181,11 @@ class RPInitiatedLogoutView(DOTLogoutView):
             )
             return OAuth2ResponseRedirect(target, application.get_allowed_schemes())
         return TemplateResponse(self.request, "oauth_jwt/logged_out.html")
+
+    def get_initial(self) -> dict[str, Any]:
+        # DOT's form has a ui_locales field it never fills: the confirmation would lose
+        # the language. It carries the language the page speaks, not what was sent.
+        return {**super().get_initial(), "ui_locales": preferred(self.request.GET.get("ui_locales", ""))}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
