@@ -269,3 +269,11 @@ def test_rfc_7592_needs_this_clients_registration_access_token(client, web_clien
     manual = {**first, "registration_client_uri": f"https://x/o/register/{web_client.client_id}/"}
     assert management(client, "get", manual).status_code == 401
     assert Application.objects.filter(client_id=first["client_id"]).exists()
+
+
+@pytest.mark.oauth_jwt_settings(REGISTRATION="open")
+def test_no_client_registers_while_no_scope_is_open_to_registration(client):
+    """An empty list on a profile would read 'every scope' (oauth_jwt.E121 names the setting)."""
+    response = register(client)
+    assert response.status_code == 400 and response.json()["error"] == "invalid_client_metadata"
+    assert not Application.objects.exists()

@@ -139,6 +139,9 @@ def _links(data: dict) -> dict[str, str]:
 
 def _scopes(data: dict) -> tuple[str, ...]:
     allowed = jwt_settings.REGISTRATION_SCOPES
+    if not allowed:
+        # An empty list on a profile would mean every scope (oauth_jwt.E121 names it).
+        raise _metadata_error("No scope is open to registered clients on this server.")
     requested = data.get("scope")
     if requested is None:
         return tuple(allowed)
