@@ -16,6 +16,7 @@ from oauth_jwt.checks.ids import (
     E122_REGISTRATION_TOKENS,
     W120_DOT_DCR_SETTING,
     W121_OPEN_REGISTRATION,
+    W122_CIMD_FETCHER,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,12 @@ def test_open_registration_is_a_deploy_warning():
 def test_a_short_initial_access_token_is_refused_and_not_echoed():
     text = output()
     assert "REGISTRATION_INITIAL_ACCESS_TOKENS" in text and "short-secret" not in text
+
+
+@pytest.mark.oauth_jwt_settings(REGISTRATION_SCOPES=["read"])
+def test_a_metadata_document_fetcher_without_the_hubs_policy_is_named(provider):
+    provider(CIMD_ENABLED=True)
+    assert registration_checks.check_registration() == []
+    provider(CIMD_METADATA_FETCHER="oauth2_provider.cimd.SafeMetadataFetcher")
+    assert ids(registration_checks.check_registration()) == {W122_CIMD_FETCHER}
+    assert W122_CIMD_FETCHER in output()

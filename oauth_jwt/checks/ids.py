@@ -60,6 +60,7 @@ E121_REGISTRATION_SCOPES = "oauth_jwt.E121"
 E122_REGISTRATION_TOKENS = "oauth_jwt.E122"
 W120_DOT_DCR_SETTING = "oauth_jwt.W120"
 W121_OPEN_REGISTRATION = "oauth_jwt.W121"
+W122_CIMD_FETCHER = "oauth_jwt.W122"
 
 # The pages' branding, OAUTH_JWT['BRANDING'] (see checks.branding).
 E060_BRANDING = "oauth_jwt.E060"

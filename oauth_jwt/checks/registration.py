@@ -12,6 +12,7 @@ from .ids import (
     E122_REGISTRATION_TOKENS,
     W120_DOT_DCR_SETTING,
     W121_OPEN_REGISTRATION,
+    W122_CIMD_FETCHER,
 )
 
 
@@ -48,6 +49,16 @@ def check_registration(app_configs=None, **kwargs):
                 id=E122_REGISTRATION_TOKENS,
             )
         )
+    if oauth2_settings.CIMD_ENABLED and not _applies_policy(oauth2_settings.CIMD_METADATA_FETCHER):
+        messages.append(
+            checks.Warning(
+                "OAUTH2_PROVIDER['CIMD_METADATA_FETCHER'] does not apply the hub's registration policy: "
+                "a metadata document could describe an implicit-grant client or plain-http redirect URIs.",
+                hint="Use oauth_jwt.server.cimd.PolicyMetadataFetcher, or put oauth_jwt.server.cimd.HubPolicyMixin "
+                "first in your fetcher's bases.",
+                id=W122_CIMD_FETCHER,
+            )
+        )
     if oauth2_settings.DCR_ENABLED:
         messages.append(
             checks.Warning(
@@ -58,6 +69,12 @@ def check_registration(app_configs=None, **kwargs):
             )
         )
     return messages
+
+
+def _applies_policy(fetcher) -> bool:
+    from ..server.cimd import HubPolicyMixin
+
+    return isinstance(fetcher, type) and issubclass(fetcher, HubPolicyMixin)
 
 
 @registry.register(checks.Tags.security, deploy=True)
