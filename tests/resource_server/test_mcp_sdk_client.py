@@ -94,7 +94,7 @@ async def one_session(mcp_url: str, http) -> dict:
     }
 
 
-async def sdk_sessions(mcp_url: str, person: Person) -> tuple[dict, dict, list]:
+async def sdk_sessions(mcp_url: str, person: Person, client_metadata_url: str | None = None) -> tuple[dict, dict, list]:
     """Two sessions with one provider: the first signs the person in, the second starts
     with the access token expired and refreshes it."""
     redirect: dict[str, str] = {}
@@ -120,6 +120,7 @@ async def sdk_sessions(mcp_url: str, person: Person) -> tuple[dict, dict, list]:
         storage=MemoryStorage(),
         redirect_handler=redirect_handler,
         callback_handler=callback_handler,
+        client_metadata_url=client_metadata_url,
     )
     async with httpx2.AsyncClient(auth=provider, timeout=30) as http:
         first = await one_session(mcp_url, http)
@@ -157,3 +158,23 @@ def test_the_mcp_python_sdk_registers_signs_in_calls_tools_and_refreshes(mcp_ser
         timeout=10,
     )
     assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
+
+
+def test_the_mcp_python_sdk_uses_a_client_id_metadata_document(mcp_server, mcp_hub, user, provider):
+    """The hub fetches the document through the hub's policy (answered from a dict here,
+    tests/test_client_metadata_documents.py); the SDK registers nothing."""
+    from oauth2_provider.models import get_application_model
+
+    from ..test_client_metadata_documents import CLIENT_ID, DOCUMENT, DocumentsFetcher
+
+    DocumentsFetcher.documents = {CLIENT_ID: {**DOCUMENT, "client_name": "MCP SDK by document"}}
+    DocumentsFetcher.fetched = []
+    provider(CIMD_ENABLED=True, CIMD_METADATA_FETCHER="tests.test_client_metadata_documents.DocumentsFetcher")
+    person = Person(user.username)
+    first, second, _tokens = asyncio.run(sdk_sessions(mcp_server.url, person, client_metadata_url=CLIENT_ID))
+    assert CLIENT_ID in first["whoami"] and second["saved"] == "Saved. You have 2 note(s)."
+    (app,) = get_application_model().objects.all()
+    assert app.client_id == CLIENT_ID and app.registration_source == "cimd" and app.name == "MCP SDK by document"
+    (page,) = person.consent_pages
+    assert "Described by <strong>agent.example</strong>" in page and "Not vetted." in page
+    assert DocumentsFetcher.fetched == [CLIENT_ID]
