@@ -31,7 +31,7 @@ from ..checksums import token_checksum
 from ..conf import jwt_settings
 from ..links import safe_link
 from ..models import ClientProfile, ClientRegistration
-from .admin.fields import validate_redirect_uris
+from .redirects import validate_redirect_uris
 
 GRANT_TYPES = ("authorization_code", "refresh_token")
 MAX_REDIRECT_URIS = 10
