@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -135,11 +136,18 @@ async def sdk_sessions(mcp_url: str, person: Person, client_metadata_url: str | 
     return first, second, tokens
 
 
+def run_sdk(coroutine):
+    """The SDK's event loop on a thread of its own: the browser tests' Playwright may have
+    left one running on this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_mcp_python_sdk_registers_signs_in_calls_tools_and_refreshes(mcp_server, mcp_hub, user):
     from oauth2_provider.models import get_application_model
 
     person = Person(user.username)
-    first, second, (signed_in, refreshed) = asyncio.run(sdk_sessions(mcp_server.url, person))
+    first, second, (signed_in, refreshed) = run_sdk(sdk_sessions(mcp_server.url, person))
     assert sorted(first["tools"]) == ["list_notes", "save_note", "whoami"]
     (app,) = get_application_model().objects.filter(registration_source="dcr")
     assert app.name == "MCP SDK client" and app.client_id in first["whoami"]
@@ -175,7 +183,7 @@ def test_the_mcp_python_sdk_uses_a_client_id_metadata_document(mcp_server, mcp_h
     DocumentsFetcher.fetched = []
     provider(CIMD_ENABLED=True, CIMD_METADATA_FETCHER="tests.test_client_metadata_documents.DocumentsFetcher")
     person = Person(user.username)
-    first, second, _tokens = asyncio.run(sdk_sessions(mcp_server.url, person, client_metadata_url=CLIENT_ID))
+    first, second, _tokens = run_sdk(sdk_sessions(mcp_server.url, person, client_metadata_url=CLIENT_ID))
     assert CLIENT_ID in first["whoami"] and second["saved"] == "Saved. You have 2 note(s)."
     (app,) = get_application_model().objects.all()
     assert app.client_id == CLIENT_ID and app.registration_source == "cimd" and app.name == "MCP SDK by document"
