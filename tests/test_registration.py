@@ -175,6 +175,7 @@ def test_metadata_outside_the_policy_is_refused_with_the_rfc_7591_error(client, 
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
+        ("[" * 50000, "application/json"),
         ("{not json", "application/json"),
         ("[]", "application/json"),
         ('"x"', "application/json"),

@@ -99,8 +99,9 @@ def test_the_transport_refuses_what_it_does_not_serve(client, user, mcp_server, 
     assert rpc(mcp_server, token, "tools/list", Origin="https://evil.example").status_code == 403
     assert rpc(mcp_server, token, "tools/list", **{"MCP-Protocol-Version": "1999-01-01"}).status_code == 400
     assert rpc(mcp_server, token, "no/such").json()["error"]["code"] == -32601
-    bad = mcp_server.session.post(mcp_server.url, data=b"[{", headers={**ACCEPT, **auth}, timeout=10)
-    assert bad.status_code == 400 and bad.json()["error"]["code"] == -32700
+    for body in (b"[{", b"[" * 50000):
+        bad = mcp_server.session.post(mcp_server.url, data=body, headers={**ACCEPT, **auth}, timeout=10)
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == -32700
     saved = rpc(mcp_server, token, "tools/call", {"name": "save_note", "arguments": {"text": "milk"}}).json()
     assert saved["result"]["content"][0]["text"] == "Saved. You have 1 note(s)."
     notes = rpc(mcp_server, token, "tools/call", {"name": "list_notes"}).json()

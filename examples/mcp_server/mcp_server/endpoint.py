@@ -80,7 +80,7 @@ METHODS = {
 def _message(request) -> dict:
     try:
         message = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # deep nesting recurses
         raise RPCError(PARSE_ERROR, "Parse error.") from None
     if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
         raise RPCError(INVALID_REQUEST, "One JSON-RPC 2.0 message per request.")

@@ -51,7 +51,7 @@ def _parsed(request) -> dict:
         raise registration.RegistrationError("invalid_client_metadata", "Send the metadata as application/json.")
     try:
         return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting recurses
         raise registration.RegistrationError("invalid_client_metadata", "The body is not valid JSON.") from None
 
 
