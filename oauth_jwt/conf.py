@@ -24,6 +24,10 @@ ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 # The largest request body a hub should parse (DATA_UPLOAD_MAX_MEMORY_SIZE, checked by E052).
 MAX_BODY_BYTES = 64 * 1024
 REVOCATION_MODES = ("denylist", "introspection", "none")
+# Who may register a client at the RFC 7591 endpoint (oauth_jwt.server.registration).
+REGISTRATION_MODES = ("off", "open", "initial_access_token")
+# The shortest initial access token accepted: 32 characters, like KEY_ENCRYPTION_SECRET.
+MIN_INITIAL_ACCESS_TOKEN_LENGTH = 32
 USER_RESOLVERS = ("local", "claims")
 
 
@@ -47,6 +51,13 @@ def text_list(value: Any) -> list[str]:
     if not all(isinstance(item, str) for item in value):
         raise SettingValueError("must be a list of strings; some items are not strings")
     return list(value)
+
+
+def secrets_list(value: Any) -> list[str]:
+    items = text_list(value)
+    if any(len(item) < MIN_INITIAL_ACCESS_TOKEN_LENGTH for item in items):
+        raise SettingValueError(f"must hold random strings of at least {MIN_INITIAL_ACCESS_TOKEN_LENGTH} characters")
+    return items
 
 
 def path_prefixes(value: Any) -> list[str]:
@@ -221,6 +232,19 @@ SETTINGS: dict[str, Setting] = {
     "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": Setting(5, positive_number),
     "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": Setting(8, integer(minimum=1)),
     "BACKCHANNEL_LOGOUT_IN_BACKGROUND": Setting(True, boolean),
+    # RFC 7591/7592 client registration (oauth_jwt.server.registration, docs/mcp.md):
+    # "off", "open" (anyone) or "initial_access_token" (a Bearer token from the list below).
+    "REGISTRATION": Setting(
+        "off",
+        choice(*REGISTRATION_MODES),
+        example="For example OAUTH_JWT['REGISTRATION'] = 'initial_access_token' (docs/mcp.md).",
+    ),
+    "REGISTRATION_INITIAL_ACCESS_TOKENS": Setting([], secrets_list, secret=True),
+    # The scopes a registered client (or a client ID metadata document) may ask for.
+    "REGISTRATION_SCOPES": Setting([], text_list),
+    # Registration requests allowed per client address within the window, then 429.
+    "REGISTRATION_MAX_PER_ADDRESS": Setting(10, integer(minimum=1)),
+    "REGISTRATION_WINDOW_SECONDS": Setting(3600, integer(minimum=1)),
     # The pages' site name, logo, primary colour and support link (oauth_jwt.branding).
     "BRANDING": Setting({}, mapping),
     # DPoP (RFC 9449, oauth_jwt.resource.dpop): how old a proof may be, how far ahead of
@@ -418,6 +442,26 @@ class OAuthJWTSettings:
     @property
     def BACKCHANNEL_LOGOUT_IN_BACKGROUND(self) -> bool:
         return self._get("BACKCHANNEL_LOGOUT_IN_BACKGROUND")
+
+    @property
+    def REGISTRATION(self) -> str:
+        return self._get("REGISTRATION")
+
+    @property
+    def REGISTRATION_INITIAL_ACCESS_TOKENS(self) -> list[str]:
+        return self._get("REGISTRATION_INITIAL_ACCESS_TOKENS")
+
+    @property
+    def REGISTRATION_SCOPES(self) -> list[str]:
+        return self._get("REGISTRATION_SCOPES")
+
+    @property
+    def REGISTRATION_MAX_PER_ADDRESS(self) -> int:
+        return self._get("REGISTRATION_MAX_PER_ADDRESS")
+
+    @property
+    def REGISTRATION_WINDOW_SECONDS(self) -> int:
+        return self._get("REGISTRATION_WINDOW_SECONDS")
 
     @property
     def BRANDING(self) -> branding.Branding:

@@ -1,5 +1,6 @@
 """oauth_jwt's own tables: signing keys, revoked JWTs, consents, client profiles,
-redeemed codes, the clients of each sign-in session and the logout tokens owed to them.
+redeemed codes, the clients of each sign-in session, the logout tokens owed to them and
+the registration access tokens of self-registered clients.
 
 DOT's models are not swapped: what the hub keeps of a live JWT is in DOT's own
 ``AccessToken`` row (``server.token_records``).
@@ -193,6 +194,25 @@ class ClientProfile(models.Model):
     class Meta:
         verbose_name = _("client profile")
         verbose_name_plural = _("client profiles")
+
+    def __str__(self) -> str:
+        return self.client_id
+
+
+class ClientRegistration(models.Model):
+    """A client registered through RFC 7591 (``server.registration``): the checksum of its
+    RFC 7592 registration access token. Kept apart from DOT's ``AccessToken`` rows, where
+    it would read as a bearer token to the hub's API (the opaque-token fallback) and to
+    introspection."""
+
+    client_id = models.CharField(_("client id"), max_length=255, unique=True)
+    token_checksum = models.CharField(max_length=64, unique=True, editable=False)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("client registration")
+        verbose_name_plural = _("client registrations")
 
     def __str__(self) -> str:
         return self.client_id

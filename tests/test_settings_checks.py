@@ -63,6 +63,11 @@ WRONG = {
     "BACKCHANNEL_LOGOUT_TIMEOUT_SECONDS": "5",
     "BACKCHANNEL_LOGOUT_MAX_ATTEMPTS": 0,
     "BACKCHANNEL_LOGOUT_IN_BACKGROUND": 1,
+    "REGISTRATION": "closed",
+    "REGISTRATION_INITIAL_ACCESS_TOKENS": ["too-short"],
+    "REGISTRATION_SCOPES": "openid read",
+    "REGISTRATION_MAX_PER_ADDRESS": 0,
+    "REGISTRATION_WINDOW_SECONDS": "1h",
 }
 # The pages keep their default branding rather than fail; `check` still refuses it.
 FALLS_BACK = {"BRANDING"}
@@ -128,6 +133,7 @@ def test_a_word_for_the_rsa_key_size_does_not_crash_check_deploy(oauth_jwt_setti
         ("SIGNING_ALGORITHM", "HS256", "RS256, PS256, ES256, EdDSA"),
         ("REVOCATION_CHECK", "sometimes", "denylist, introspection, none"),
         ("USER_RESOLVER", "ldap", "local, claims"),
+        ("REGISTRATION", "closed", "off, open, initial_access_token"),
     ],
 )
 def test_a_bad_choice_names_the_allowed_values(oauth_jwt_settings, name, value, allowed):

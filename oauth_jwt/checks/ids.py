@@ -54,6 +54,14 @@ W038_LOGS_UNREDACTED = "oauth_jwt.W038"
 W045_CLIENT_ID_LIKE_SUBJECT = "oauth_jwt.W045"
 W046_OPEN_CIMD = "oauth_jwt.W046"
 
+# Client registration, RFC 7591/7592 and client ID metadata documents (see checks.registration).
+E120_REGISTRATION_MODE = "oauth_jwt.E120"
+E121_REGISTRATION_SCOPES = "oauth_jwt.E121"
+E122_REGISTRATION_TOKENS = "oauth_jwt.E122"
+W120_DOT_DCR_SETTING = "oauth_jwt.W120"
+W121_OPEN_REGISTRATION = "oauth_jwt.W121"
+W122_CIMD_FETCHER = "oauth_jwt.W122"
+
 # The pages' branding, OAUTH_JWT['BRANDING'] (see checks.branding).
 E060_BRANDING = "oauth_jwt.E060"
 E061_BRANDING_COLOR = "oauth_jwt.E061"
@@ -86,4 +94,5 @@ SETTING_IDS = {
     "BRANDING": E060_BRANDING,
     "BEARER_PATHS": E057_BEARER_PATHS,
     "OPAQUE_TOKEN_FALLBACK": E080_FALLBACK_TYPE,
+    "REGISTRATION": E120_REGISTRATION_MODE,
 }

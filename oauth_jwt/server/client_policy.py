@@ -26,8 +26,13 @@ from .request_memo import client_profile, load_application, remember_profile
 
 def allowed_scopes(client_id: str | None) -> frozenset[str] | None:
     """The scopes ``client_id`` may ask for; ``None`` means every scope the hub offers."""
+    from .cimd import default_scopes
+
     profile = client_profile(client_id)
-    if profile is None or not profile.allowed_scopes:
+    if profile is None:
+        # A client from a metadata document never gets every scope (server.cimd).
+        return default_scopes(client_id)
+    if not profile.allowed_scopes:
         return None
     return frozenset(profile.allowed_scopes)
 
@@ -92,8 +97,14 @@ class ClientPolicyMixin:
             request.client = load_application(client_id)
             if request.client is not None:
                 remember_profile(request.client)
-        # DOT checks the row it is handed (usable, same client id), or looks it up.
-        return super()._load_application(client_id, request)
+        # DOT checks the row it is handed (usable, same client id), or looks it up, or
+        # resolves a client ID metadata document (server.cimd).
+        application = super()._load_application(client_id, request)
+        if application is not None and cimd.is_cimd_client_id(client_id):
+            from .cimd import ensure_profile
+
+            ensure_profile(application)
+        return application
 
     def _extract_basic_auth(self, request):
         """DOT base64-decodes this unguarded: a non-ASCII value raised ValueError (a 500).

@@ -52,6 +52,10 @@ def provider_settings(**overrides: Any) -> dict[str, Any]:
         "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
         "ALLOW_URI_WILDCARDS": False,
         "REQUEST_APPROVAL_PROMPT": "auto",
+        # Client ID metadata documents stay off (DOT's default); switched on, DOT fetches
+        # them with its SSRF defences and this fetcher adds the hub's registration policy.
+        "CIMD_ENABLED": False,
+        "CIMD_METADATA_FETCHER": "oauth_jwt.server.cimd.PolicyMetadataFetcher",
         # The admin console: DOT's admins, subclassed (oauth_jwt.server.admin).
         "APPLICATION_ADMIN_CLASS": "oauth_jwt.server.admin.clients.ApplicationAdmin",
         "ACCESS_TOKEN_ADMIN_CLASS": "oauth_jwt.server.admin.dot.AccessTokenAdmin",

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
-from ..models import ClientProfile, Consent
+from ..models import ClientProfile, ClientRegistration, Consent
 from . import authtime, revocation, token_records
 
 
@@ -92,6 +92,7 @@ def _on_logged_out(sender, request=None, user=None, **kwargs) -> None:
 def _on_application_delete(sender, instance, **kwargs) -> None:
     Consent.objects.filter(client_id=instance.client_id).delete()
     ClientProfile.objects.filter(client_id=instance.client_id).delete()
+    ClientRegistration.objects.filter(client_id=instance.client_id).delete()
 
 
 def connect() -> None:

@@ -6,12 +6,46 @@ DOT compares redirect URIs exactly (the loopback port aside, RFC 8252 §7.3) but
 authorization endpoint refuses any other ``http`` redirect URI, whatever a client has
 registered; ``check --deploy`` (``oauth_jwt.W035``) names the clients that registered one.
 This is what DOT's ``COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME`` gate would give, minus
-the loss of RFC 8252 loopback redirects.
+the loss of RFC 8252 loopback redirects. ``validate_redirect_uris`` holds the URIs a client
+registers to the same rule (the admin's client form, RFC 7591 registration).
 """
 
 from __future__ import annotations
 
-from ..loopback import is_plaintext_outside_loopback
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ..loopback import is_loopback_http, is_plaintext_outside_loopback
+
+
+def validate_redirect_uris(value: str) -> None:
+    """Each URI is absolute, has no fragment, and uses https unless it is loopback."""
+    errors = []
+    for uri in value.split():
+        try:
+            parts = urlsplit(uri)
+            parts.hostname  # noqa: B018  (raises ValueError for a malformed host)
+        except ValueError:
+            errors.append(ValidationError(_("“%(uri)s” is not a valid URI."), code="invalid", params={"uri": uri}))
+            continue
+        if not parts.scheme or not parts.netloc:
+            errors.append(ValidationError(_("“%(uri)s” is not an absolute URI."), code="relative", params={"uri": uri}))
+        elif "#" in uri:
+            errors.append(
+                ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
+            )
+        elif parts.scheme != "https" and not is_loopback_http(uri):
+            errors.append(
+                ValidationError(
+                    _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),
+                    code="insecure",
+                    params={"uri": uri},
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 class RedirectURIPolicyMixin:

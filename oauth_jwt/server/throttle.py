@@ -11,7 +11,8 @@ pick a fresh address.
 
 ``ClientAuthThrottleMixin`` goes first in the bases of a view; ``throttle_client_auth``
 decorates a function view the same way. Wrong device user codes (RFC 8628 §5.1) draw on
-the same budget, per person and address (``views.device``).
+the same budget, per person and address (``views.device``). Client registrations
+(RFC 7591) are counted per address on a budget of their own (``registration_throttled``).
 
 While ``THROTTLE_CACHE`` is unreachable the counts go to a per-process local-memory
 cache: the endpoints keep answering (revocations, refreshes) and keep throttling, each
@@ -100,13 +101,13 @@ def _limits(key: str) -> int:
     return failures * 5 if ":addr:" in key else failures
 
 
-def over_budget(keys: list[str]) -> bool:
+def over_budget(keys: list[str], limit: int | None = None) -> bool:
     counts = _counted(lambda cache: cache.get_many(keys))
-    return any(count >= _limits(key) for key, count in counts.items())
+    return any(count >= (limit or _limits(key)) for key, count in counts.items())
 
 
-def _increment(cache: BaseCache, keys: list[str]) -> None:
-    window = jwt_settings.CLIENT_AUTH_WINDOW_SECONDS
+def _increment(cache: BaseCache, keys: list[str], window: int | None = None) -> None:
+    window = window or jwt_settings.CLIENT_AUTH_WINDOW_SECONDS
     for key in keys:
         cache.add(key, 0, window)
         try:
@@ -115,8 +116,18 @@ def _increment(cache: BaseCache, keys: list[str]) -> None:
             cache.set(key, 1, window)
 
 
-def count_failure(keys: list[str]) -> None:
-    _counted(lambda cache: _increment(cache, keys))
+def count_failure(keys: list[str], window: int | None = None) -> None:
+    _counted(lambda cache: _increment(cache, keys, window))
+
+
+def registration_throttled(request: HttpRequest) -> bool:
+    """Count a client registration request from this address (RFC 7591, ``server.registration``);
+    True once ``REGISTRATION_MAX_PER_ADDRESS`` were made within ``REGISTRATION_WINDOW_SECONDS``."""
+    keys = [f"{_PREFIX}register:{hashlib.sha256(client_address(request).encode()).hexdigest()}"]
+    if over_budget(keys, jwt_settings.REGISTRATION_MAX_PER_ADDRESS):
+        return True
+    count_failure(keys, jwt_settings.REGISTRATION_WINDOW_SECONDS)
+    return False
 
 
 def first_within(key: str, seconds: int) -> bool:

@@ -20,6 +20,7 @@ from .views import (
     discovery,
     introspection,
     logout,
+    registration,
     userinfo,
 )
 
@@ -60,6 +61,13 @@ endpoints = [
     *[pattern for pattern in dot_urls.base_urlpatterns if pattern.name not in DEVICE_PAGES],
     path("userinfo/", userinfo.UserInfoView.as_view(), name="user-info"),
     path("logout/", logout.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    # RFC 7591/7592, under DOT's names; 404 while OAUTH_JWT['REGISTRATION'] is "off".
+    path("register/", registration.RegisterView.as_view(), name="dcr-register"),
+    path(
+        "register/<str:client_id>/",
+        registration.ClientConfigurationView.as_view(),
+        name="dcr-register-management",
+    ),
 ]
 
 provider_patterns = [*wellknown, path("o/", include(endpoints))]

@@ -174,3 +174,47 @@ def start_rs(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+EXAMPLE_MCP_SERVER = REPO / "examples" / "mcp_server"
+
+
+@pytest.fixture
+def mcp_hub(hub, settings):
+    """The live hub with open registration and the example's scopes."""
+    settings.OAUTH_JWT = {
+        **settings.OAUTH_JWT,
+        "REGISTRATION": "open",
+        "REGISTRATION_SCOPES": ["mcp:read", "mcp:write"],
+    }
+    scopes = {**settings.OAUTH2_PROVIDER["SCOPES"], "mcp:read": "Use the MCP tools", "mcp:write": "Save notes"}
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "SCOPES": scopes}
+    oauth2_settings.reload()
+    return hub
+
+
+@pytest.fixture
+def mcp_server(mcp_hub, tmp_path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    log = tmp_path / "mcp.log"
+    environ = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mcp_server.settings",
+        "PYTHONPATH": os.pathsep.join([str(EXAMPLE_MCP_SERVER), str(REPO)]),
+        "MCP_ISSUER": mcp_hub.url,
+        "MCP_URL": url,
+        "MCP_DENYLIST_URL": redis_url(),
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=EXAMPLE_MCP_SERVER,
+            env=environ,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = ResourceServer(url, process, log)
+    wait_until_listening(server, port)
+    yield server
+    server.stop()

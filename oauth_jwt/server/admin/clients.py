@@ -25,6 +25,7 @@ from ...subjects import could_be_a_persons_sub
 from .common import no_store, security_event
 from .fields import ResourceListField, validate_redirect_uris
 from .secrets import issue_secret
+from .vetting import VettedFilter, unvet, vet
 
 PROFILE_FIELDS = (
     "vetted",
@@ -198,10 +199,12 @@ class ApplicationAdmin(DOTApplicationAdmin):
         "authorization_grant_type",
         "user",
         "is_vetted",
+        "registration_source",
         "active_tokens",
     )
     search_fields = ("name", "client_id")
-    actions = ("rotate_secret",)
+    list_filter = (VettedFilter, *DOTApplicationAdmin.list_filter)
+    actions = ("rotate_secret", vet, unvet)
     fieldsets = (
         (None, {"fields": ("name", "client_id", "user", "client_type", "authorization_grant_type")}),
         (_("Redirects"), {"fields": ("redirect_uris", "allowed_origins")}),

@@ -9,35 +9,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ...loopback import is_loopback_http
+from ..redirects import validate_redirect_uris
 
-
-def validate_redirect_uris(value: str) -> None:
-    """Each URI is absolute, has no fragment, and uses https unless it is loopback."""
-    errors = []
-    for uri in value.split():
-        try:
-            parts = urlsplit(uri)
-            parts.hostname  # noqa: B018  (raises ValueError for a malformed host)
-        except ValueError:
-            errors.append(ValidationError(_("“%(uri)s” is not a valid URI."), code="invalid", params={"uri": uri}))
-            continue
-        if not parts.scheme or not parts.netloc:
-            errors.append(ValidationError(_("“%(uri)s” is not an absolute URI."), code="relative", params={"uri": uri}))
-        elif "#" in uri:
-            errors.append(
-                ValidationError(_("“%(uri)s” must not contain a fragment (#)."), code="fragment", params={"uri": uri})
-            )
-        elif parts.scheme != "https" and not is_loopback_http(uri):
-            errors.append(
-                ValidationError(
-                    _("“%(uri)s” must use https; plain http is allowed only for 127.0.0.1, [::1] and localhost."),
-                    code="insecure",
-                    params={"uri": uri},
-                )
-            )
-    if errors:
-        raise ValidationError(errors)
+__all__ = ["ResourceListField", "validate_redirect_uris"]
 
 
 class ResourceListField(forms.CharField):

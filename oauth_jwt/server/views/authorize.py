@@ -18,7 +18,9 @@ through ``create_authorization_response``/``error_response``. This class adds:
 - a fresh consent page for a form that expired or outlived the session;
 - the RFC 9207 ``iss`` parameter on error redirects too (DOT adds it to codes only);
 - the session's OpenID Connect ``sid`` handed to the code (``server.sessions``);
-- the page headers of ``server.pagesecurity``.
+- the page headers of ``server.pagesecurity``;
+- for a client that registered itself, how (``server.self_registered``): RFC 7591, or a
+  client ID metadata document, whose host the page names.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from ...models import ClientProfile
 from .. import audience, authparams, authtime, consents, forms, sessions
 from ..locales import preferred, speak_ui_locales
 from ..pagesecurity import CSP_HEADER, content_security_policy, redirect_origin, secure_page
+from ..self_registered import client_origin
 from .errors import fresh_consent
 
 BAD_REQUEST = 400
@@ -141,6 +144,7 @@ class ConsentView(AuthorizationView):
             descriptions = context.get("scopes_descriptions", [])
             context["scope_items"] = list(zip(context["scopes"], descriptions, strict=True))
             context["profile"] = ClientProfile.objects.filter(client_id=context["client_id"]).first()
+            context["origin"] = client_origin(context["application"])
         return context
 
     def render_to_response(self, context: dict, **response_kwargs: Any) -> HttpResponse:

@@ -22,10 +22,10 @@ from ...resource import dpop
 from .. import authparams, locales, signing_keys
 
 
-def absolute_url(name: str) -> str:
+def absolute_url(name: str, **kwargs: str) -> str:
     """An endpoint URL on the issuer's origin."""
     parts = urlsplit(jwt_settings.ISSUER)
-    return f"{parts.scheme}://{parts.netloc}{reverse(name)}"
+    return f"{parts.scheme}://{parts.netloc}{reverse(name, kwargs=kwargs or None)}"
 
 
 def _published_algorithms() -> list[str]:
@@ -84,6 +84,11 @@ class _Amend:
         data["request_uri_parameter_supported"] = False
         # The languages of the pages (server.locales); RFC 8414 §2 has the field too.
         data["ui_locales_supported"] = locales.advertised()
+        # RFC 7591 (server.views.registration) only while it is switched on; DOT's own
+        # DCR_ENABLED is not what this hub serves.
+        data.pop("registration_endpoint", None)
+        if jwt_settings.REGISTRATION != "off":
+            data["registration_endpoint"] = absolute_url("oauth2_provider:dcr-register")
         for field, name in (
             ("revocation_endpoint", "oauth2_provider:revoke-token"),
             ("introspection_endpoint", "oauth2_provider:introspect"),
