@@ -72,9 +72,14 @@ class AccessTokenAdmin(JWTDetailMixin, ActionsOnlyMixin, dot_admin.AccessTokenAd
     def client(self, obj) -> str:
         return obj.application.client_id if obj.application_id else ""
 
+    def get_queryset(self, request):
+        return token_records.with_key_revoked(super().get_queryset(request))
+
     @admin.display(description=_("status"))
     def status(self, obj) -> str:
-        return EXPIRED if obj.expires <= timezone.now() else ACTIVE
+        if obj.expires <= timezone.now():
+            return EXPIRED
+        return REVOKED if getattr(obj, "_key_revoked", False) else ACTIVE
 
     @admin.action(description=_("Revoke selected access tokens"), permissions=("change",))
     def revoke_tokens(self, request, queryset):

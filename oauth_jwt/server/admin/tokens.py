@@ -26,7 +26,7 @@ from oauth2_provider.models import get_access_token_model, revoke_access_token
 
 from ...conf import jwt_settings
 from ...models import RevokedToken, SigningKey
-from .. import revocation
+from .. import revocation, token_records
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, ReadOnlyMixin
 
 # Read-only fields of both detail pages (``JWTDetailMixin``).
@@ -193,7 +193,8 @@ class LiveStatusFilter(StatusFilter):
 
     def queryset(self, request, queryset):
         if self.value() == ACTIVE:
-            return queryset.filter(expires__gt=timezone.now())
+            live = queryset.filter(expires__gt=timezone.now())
+            return token_records.not_signed_by(live, token_records.revoked_keys())
         if self.value() == EXPIRED:
             return queryset.filter(expires__lte=timezone.now())
         return queryset.none() if self.value() else queryset
