@@ -86,9 +86,19 @@ def index(name: str) -> Index:
     return Index(indexed(name), name=name)
 
 
+def with_jti_alias(queryset):
+    """``queryset`` with the ``jti`` index's expression, for ``jti_is``."""
+    return queryset.alias(_record_jti=indexed(JTI_INDEX))
+
+
+def jti_is(jti: str) -> Q:
+    """The condition "the record names ``jti``", on a queryset from ``with_jti_alias``."""
+    return Q(_record_jti=f"{jti} ")
+
+
 def with_jti(queryset, jti: str):
     """The rows of ``queryset`` whose record names ``jti``."""
-    return queryset.alias(_record_jti=indexed(JTI_INDEX)).filter(_record_jti=f"{jti} ")
+    return with_jti_alias(queryset).filter(jti_is(jti))
 
 
 def signed_by(queryset, key_pk: int):
