@@ -179,3 +179,17 @@ def test_a_deep_page_past_the_estimate_is_not_an_error(admin_client, service_cli
     add_tokens(service_client.app, 3)
     response = admin_client.get(TOKENS, {"p": 9999})
     assert response.status_code in (200, 302)
+
+
+def test_a_deep_page_reads_its_keys_first(admin_client, service_client, monkeypatch):
+    from django.contrib import admin
+
+    from oauth_jwt.server.admin import paging
+
+    monkeypatch.setattr(paging, "KEYS_FIRST_FROM", 2)
+    monkeypatch.setattr(admin.site._registry[AccessToken], "list_per_page", 2)
+    rows = add_tokens(service_client.app, 5)
+    response, statements = load(admin_client, TOKENS, p=2)
+    assert [row.pk for row in response.context["cl"].result_list] == [rows[2].pk, rows[1].pk]
+    deep = [sql for sql in statements if "OFFSET" in sql.upper()]
+    assert len(deep) == 1 and deep[0].startswith('SELECT "oauth2_provider_accesstoken"."id" AS "pk" FROM')
