@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from ...models import SigningKey
 from .. import signing_keys, token_records
 from .common import ActionsOnlyMixin, security_event
+from .paging import LargeTableMixin
 
 # The confirmation page counts a key's live tokens up to here, then says "more than".
 LIVE_COUNT_CAP = 10_000
@@ -38,7 +39,7 @@ def live_count(key: SigningKey) -> int | None:
     return live_tokens_signed_by(key).order_by()[: LIVE_COUNT_CAP + 1].count()
 
 
-class SigningKeyAdmin(ActionsOnlyMixin, admin.ModelAdmin):
+class SigningKeyAdmin(ActionsOnlyMixin, LargeTableMixin, admin.ModelAdmin):
     list_display = (
         "kid",
         "algorithm",

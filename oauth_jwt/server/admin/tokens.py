@@ -255,7 +255,8 @@ class RevokedTokenAdmin(JWTDetailMixin, ReadOnlyMixin, LargeTableMixin, admin.Mo
 
     list_display = ("jti", "subject_display", "client_id", "scope", "issued_at", "expires_at", "status", "revoked_at")
     list_filter = (RevokedStatusFilter, ("client_id", ChosenOnlyValueFilter), UserFilter)
-    search_fields = ("=jti", "=client_id", "=subject")
+    # Exact and indexed only (``subject`` has no index: a person is the "user" filter).
+    search_fields = ("=jti", "=client_id")
     sortable_by = ()
 
     class Media:
