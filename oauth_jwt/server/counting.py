@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -26,7 +27,10 @@ def _table_estimate(queryset: QuerySet) -> int | None:
 
 def _plan_estimate(queryset: QuerySet) -> int:
     """The rows PostgreSQL's planner expects the query to return (no row is read)."""
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # ``.none()``, or an ``__in`` of nothing
+        return 0
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]

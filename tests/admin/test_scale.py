@@ -97,6 +97,7 @@ def test_counts_stop_at_the_cap(admin_client, service_client, monkeypatch):
         assert count == 12
     assert len(response.context["cl"].result_list) == 12
     assert counting.estimated_count(AccessToken.objects.filter(pk__lt=0)) == 0
+    assert counting.estimated_count(AccessToken.objects.none()) == 0
 
 
 def test_the_jti_search_reads_the_jti_index(admin_client, service_client):
