@@ -94,3 +94,45 @@ def test_old_client_sessions_and_logout_records_go(client, user, web_client, cap
     assert not LogoutDelivery.objects.filter(pk__in=[delivered.pk, failed.pk]).exists()
     assert set(LogoutDelivery.objects.values_list("pk", flat=True)) == {row.pk for row in kept}
     assert "1 client sessions, 2 back-channel logouts" in capsys.readouterr().out
+
+
+def test_expired_access_tokens_go_in_batches_with_progress(service_client, user, capsys):
+    """Issue 19: a few thousand rows, deleted 500 at a time, walking the primary key:
+    exactly the expired ones without a refresh token go, and each batch is reported."""
+    import secrets
+
+    from oauth2_provider.models import RefreshToken
+
+    from oauth_jwt.server import signing_keys
+    from oauth_jwt.server.token_records import TokenRecord
+
+    key = signing_keys.signing_key().pk
+    now = timezone.now()
+
+    def rows(n, expires):
+        made = []
+        for _ in range(n):
+            row = AccessToken(application=service_client.app, scope="read", expires=expires)
+            row.token = TokenRecord(secrets.token_urlsafe(16), key).encode()
+            row._raw_token = secrets.token_urlsafe(32)
+            made.append(row)
+        return AccessToken.objects.bulk_create(made)
+
+    expired = rows(1500, now - timedelta(hours=1))
+    live = rows(700, now + timedelta(hours=1))
+    held = expired[::100]  # expired, but a live refresh token names them: they stay
+    RefreshToken.objects.bulk_create(
+        RefreshToken(
+            token=f"r{i}", token_checksum=f"{i:064x}", access_token=row, application=row.application, user=user
+        )
+        for i, row in enumerate(held)
+    )
+
+    call_command("purgetokens", "--batch-size", "500", "-v", "2")
+
+    kept = set(AccessToken.objects.values_list("pk", flat=True))
+    assert kept == {row.pk for row in live} | {row.pk for row in held}
+    out = capsys.readouterr().out
+    for so_far in (495, 990, 1485):  # 5 of each 500 are held
+        assert f"expired access tokens: {so_far} deleted so far" in out
+    assert "(1485 access tokens" in out

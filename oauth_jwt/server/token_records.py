@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, Func, Index, TextField
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Index, Q, TextField, Value
 
 JTI_LENGTH = 22
 KEY_WIDTH = 10
@@ -86,12 +86,50 @@ def index(name: str) -> Index:
     return Index(indexed(name), name=name)
 
 
+def with_jti_alias(queryset):
+    """``queryset`` with the ``jti`` index's expression, for ``jti_is``."""
+    return queryset.alias(_record_jti=indexed(JTI_INDEX))
+
+
+def jti_is(jti: str) -> Q:
+    """The condition "the record names ``jti``", on a queryset from ``with_jti_alias``."""
+    return Q(_record_jti=f"{jti} ")
+
+
 def with_jti(queryset, jti: str):
     """The rows of ``queryset`` whose record names ``jti``."""
-    return queryset.alias(_record_jti=indexed(JTI_INDEX)).filter(_record_jti=f"{jti} ")
+    return with_jti_alias(queryset).filter(jti_is(jti))
 
 
 def signed_by(queryset, key_pk: int):
     """The rows of ``queryset`` whose record names signing key ``key_pk``."""
     value = f" {int(key_pk):0{KEY_WIDTH}d}"
     return queryset.alias(_record_key=indexed(KEY_INDEX)).filter(_record_key=value)
+
+
+def _key_values(key_pks) -> list[str]:
+    return [f" {int(pk):0{KEY_WIDTH}d}" for pk in key_pks]
+
+
+def revoked_keys() -> list[int]:
+    """The primary keys of the revoked signing keys (a handful: one query, no token row)."""
+    from ..models import SigningKey
+
+    return list(SigningKey.objects.filter(state=SigningKey.State.REVOKED).values_list("pk", flat=True))
+
+
+def not_signed_by(queryset, key_pks):
+    """The rows of ``queryset`` whose record names none of ``key_pks``."""
+    values = _key_values(key_pks)
+    if not values:
+        return queryset
+    return queryset.alias(_record_key=indexed(KEY_INDEX)).exclude(_record_key__in=values)
+
+
+def with_key_revoked(queryset):
+    """``queryset`` with ``_key_revoked``: whether a revoked key signed the row's token.
+    A revoked key's tokens keep their rows (``signing_keys.revoke`` does no per-row
+    work); this is how a list tells them apart from live ones."""
+    values = _key_values(revoked_keys())
+    flag = ExpressionWrapper(Q(_record_key__in=values), output_field=BooleanField()) if values else Value(False)
+    return queryset.alias(_record_key=indexed(KEY_INDEX)).annotate(_key_revoked=flag)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oauth_jwt.conf import ALGORITHMS, jwt_settings
 from oauth_jwt.models import SigningKey
 from oauth_jwt.server import signing_keys
-from oauth_jwt.server.admin.keys import revoke_tokens_signed_by
+from oauth_jwt.server.admin.keys import LIVE_COUNT_CAP, live_count
 
 
 class Command(BaseCommand):
@@ -69,8 +69,10 @@ class Command(BaseCommand):
         if current is None:
             raise CommandError("There is no signing key to revoke.")
         was_staged = signing_keys.staged()
+        tokens = live_count(current)
+        if tokens is not None and tokens > LIVE_COUNT_CAP:
+            tokens = f"more than {LIVE_COUNT_CAP}"
         new = signing_keys.revoke(current)
-        tokens = revoke_tokens_signed_by(current)
         self.stdout.write(
             self.style.WARNING(
                 f"Signing key {current.kid} revoked: the {tokens} live access token(s) it signed are refused now, "

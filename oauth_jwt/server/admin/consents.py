@@ -12,11 +12,12 @@ from ...compat import log_deletions
 from ...models import Consent
 from ..consents import disconnect
 from .common import security_event
+from .paging import ChosenOnlyValueFilter, LargeTableMixin
 
 
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(LargeTableMixin, admin.ModelAdmin):
     list_display = ("user", "client_id", "scope_list", "created_at", "updated_at", "last_used_at")
-    list_filter = ("client_id",)
+    list_filter = (("client_id", ChosenOnlyValueFilter),)
     search_fields = (f"user__{get_user_model().USERNAME_FIELD}", "client_id")
     list_select_related = ("user",)
     date_hierarchy = "created_at"

@@ -30,7 +30,7 @@ from ...exceptions import InvalidToken
 from ...models import RevokedToken, SigningKey
 from ...resource import dpop
 from ...resource.verify import parse_header, verify_access_token
-from .. import denylist_writer, signing_keys
+from .. import denylist_writer, signing_keys, token_records
 from .common import ACTIVE, EXPIRED, REVOKED, STATUS_CHOICES, no_store, security_event
 from .tokens import revoke
 
@@ -65,7 +65,11 @@ def _on_record(token: str) -> tuple[str, str]:
     row = get_access_token_model().objects.filter(token_checksum=checksum).select_related("application").first()
     if row is not None:
         client_id = row.application.client_id if row.application_id else ""
-        return (EXPIRED if row.expires <= timezone.now() else ACTIVE), client_id
+        if row.expires <= timezone.now():
+            return EXPIRED, client_id
+        record = token_records.of(row)
+        revoked_key = record is not None and record.key_pk in token_records.revoked_keys()
+        return (REVOKED if revoked_key else ACTIVE), client_id
     revoked = RevokedToken.objects.filter(token_checksum=checksum).values_list("client_id", flat=True).first()
     return (REVOKED, revoked) if revoked is not None else (UNKNOWN, "")
 
