@@ -5,6 +5,7 @@ against the hub's published keys; failures are retried and recorded."""
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import timedelta
 from io import StringIO
@@ -13,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from oauth2_provider.models import get_application_model
 
 from oauth_jwt.models import ClientProfile, ClientSession, LogoutDelivery
 from oauth_jwt.server import logout_delivery, sessions
@@ -20,6 +22,7 @@ from oauth_jwt.server import logout_delivery, sessions
 from .conftest import PASSWORD, code_flow_token, make_client, refresh, verify_independently
 from .logout_receiver import Receiver, verify_logout_token
 
+Application = get_application_model()
 pytestmark = pytest.mark.django_db
 ISSUER = "http://127.0.0.1:8000"
 
@@ -259,3 +262,46 @@ def test_signing_in_as_someone_else_ends_the_first_persons_session(client, user,
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(other_user.pk)
     row = LogoutDelivery.objects.get()
     assert row.subject == str(user.pk) and row.reason == "signed_out" and row.sid
+
+
+# --- clients that registered themselves -----------------------------------------------------
+
+
+def resolving(monkeypatch, address: str) -> None:
+    """Every host name resolves to ``address`` (no DNS in the tests)."""
+    port_info = (socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [port_info])
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::ffff:127.0.0.1", "64:ff9b::a01:203"])
+def test_a_self_registered_clients_uri_that_resolves_inward_is_never_posted_to(
+    monkeypatch, listening, receiver, address
+):
+    """SSRF: anyone can register a client; the hub must not POST into its own network for it."""
+    Application.objects.filter(pk=listening.app.pk).update(registration_source=Application.RegistrationSource.DCR)
+    posted = []
+    monkeypatch.setattr(logout_delivery, "post", lambda uri, token: posted.append(uri))
+    resolving(monkeypatch, address)
+    row = queued(listening, receiver, uri="https://rp.example/backchannel-logout")
+    send_due()
+    row.refresh_from_db()
+    assert posted == [] and row.delivered_at is None
+    assert "public addresses" in row.last_error
+
+
+def test_a_self_registered_clients_public_uri_is_posted_to(monkeypatch, listening, receiver):
+    Application.objects.filter(pk=listening.app.pk).update(registration_source=Application.RegistrationSource.DCR)
+    posted = []
+    monkeypatch.setattr(logout_delivery, "post", lambda uri, token: posted.append(uri))
+    resolving(monkeypatch, "93.184.215.14")
+    row = queued(listening, receiver, uri="https://rp.example/backchannel-logout")
+    send_due()
+    row.refresh_from_db()
+    assert posted == ["https://rp.example/backchannel-logout"] and row.delivered_at is not None
+
+
+def test_a_uri_staff_set_for_a_client_is_sent_to_as_typed(listening, receiver):
+    """The loopback receiver of the other tests is an admin-set URI: not held to the rule."""
+    queued(listening, receiver)
+    send_due()
+    assert len(receiver.wait_for(1)) == 1

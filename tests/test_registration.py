@@ -278,3 +278,50 @@ def test_no_client_registers_while_no_scope_is_open_to_registration(client):
     response = register(client)
     assert response.status_code == 400 and response.json()["error"] == "invalid_client_metadata"
     assert not Application.objects.exists()
+
+
+# --- back-channel logout (OpenID Connect Back-Channel Logout 1.0 §2.2) -----------------------
+
+
+@pytest.mark.oauth_jwt_settings(**OPEN)
+def test_a_client_registers_its_back_channel_logout_uri(client):
+    metadata = {
+        **METADATA,
+        "backchannel_logout_uri": "https://agent.example/backchannel",
+        "backchannel_logout_session_required": True,
+    }
+    answer = registered(client, metadata)
+    assert answer["backchannel_logout_uri"] == "https://agent.example/backchannel"
+    assert answer["backchannel_logout_session_required"] is True
+    profile = ClientProfile.objects.get(client_id=answer["client_id"])
+    assert profile.backchannel_logout_uri == "https://agent.example/backchannel"
+    assert profile.backchannel_logout_session_required is True
+    read = management(client, "get", answer).json()
+    assert read["backchannel_logout_uri"] == "https://agent.example/backchannel"
+
+
+@pytest.mark.oauth_jwt_settings(**OPEN)
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"backchannel_logout_uri": "http://127.0.0.1:8000/logout"},  # the hub's own machine
+        {"backchannel_logout_uri": "https://localhost/logout"},
+        {"backchannel_logout_uri": "https://app.localhost/logout"},
+        {"backchannel_logout_uri": "https://10.0.0.7/logout"},
+        {"backchannel_logout_uri": "https://169.254.169.254/latest/meta-data"},
+        {"backchannel_logout_uri": "https://[::1]/logout"},
+        {"backchannel_logout_uri": "https://[::ffff:127.0.0.1]/logout"},
+        {"backchannel_logout_uri": "http://agent.example/logout"},
+        {"backchannel_logout_uri": "https://agent.example/logout#frag"},
+        {"backchannel_logout_uri": "https://user:pw@agent.example/logout"},
+        {"backchannel_logout_uri": ["https://agent.example/logout"]},
+        {"backchannel_logout_uri": "https://agent.example/" + "a" * 2100},
+        {"backchannel_logout_uri": "https://agent.example/logout", "backchannel_logout_session_required": "yes"},
+        {"backchannel_logout_session_required": True},
+    ],
+)
+def test_a_back_channel_logout_uri_outside_the_policy_is_refused(client, change):
+    response = register(client, {**METADATA, **change})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_client_metadata"
+    assert not Application.objects.exists()

@@ -10,7 +10,8 @@ a conditional UPDATE (a lease a little longer than the timeout), so two processe
 send the same row at once, and a sender that dies leaves a row the next one takes once
 the lease is over. A failed attempt is retried after 30 s, then twice as long each time
 (at most an hour), until ``BACKCHANNEL_LOGOUT_MAX_ATTEMPTS``; the row then records that
-the hub gave up.
+the hub gave up. A client that registered itself is sent to only while its URI's host
+resolves to public addresses (``egress``).
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ import jwt
 from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
+from oauth2_provider.models import get_application_model
 
 from ..conf import jwt_settings
 from ..loopback import is_plaintext_outside_loopback
 from ..models import LogoutDelivery
 from ..resource import signatures
 from ..resource.remote_keys import opener
-from . import signing_keys
+from . import egress, signing_keys
 
 logger = logging.getLogger(__name__)
 
@@ -112,13 +114,23 @@ def claim(pk: int, now: datetime) -> LogoutDelivery | None:
     return LogoutDelivery.objects.filter(pk=pk).first() if taken else None
 
 
+def self_registered(client_id: str) -> bool:
+    """Whether the client registered itself (RFC 7591 or a client ID metadata document)."""
+    Application = get_application_model()
+    manual = Application.RegistrationSource.MANUAL
+    return Application.objects.filter(client_id=client_id).exclude(registration_source=manual).exists()
+
+
 def attempt(row: LogoutDelivery) -> bool:
     """One attempt at a claimed row; record the outcome. True when delivered."""
-    if sendable(row.uri):
-        error = post(row.uri, logout_token(row.client_id, row.subject, row.sid))
-        give_up = row.attempts >= jwt_settings.BACKCHANNEL_LOGOUT_MAX_ATTEMPTS
-    else:
+    give_up = row.attempts >= jwt_settings.BACKCHANNEL_LOGOUT_MAX_ATTEMPTS
+    if not sendable(row.uri):
         error, give_up = "The URI is neither https nor http on the loopback interface.", True
+    elif self_registered(row.client_id) and not egress.resolves_to_public(row.uri):
+        # Retried: a name that does not resolve now may later; one that resolves inward never is sent to.
+        error = "A self-registered client is sent to only on https to a host that resolves to public addresses."
+    else:
+        error = post(row.uri, logout_token(row.client_id, row.subject, row.sid))
     now = timezone.now()
     mine = LogoutDelivery.objects.filter(pk=row.pk)
     if error is None:

@@ -4,7 +4,9 @@ A self-registered client is a public client with PKCE (``token_endpoint_auth_met
 ``none``), for the authorization-code grant and its refresh tokens, with redirect URIs
 that are ``https`` or ``http`` on loopback, the scopes of ``REGISTRATION_SCOPES`` and no
 keys of its own (no ``jwks`` nor ``jwks_uri``: a public client has nothing to sign, and
-a ``jwks_uri`` is a URL the hub would be asked to fetch). What it supplies for people to
+a ``jwks_uri`` is a URL the hub would be asked to fetch). It may name a back-channel
+logout URI (OpenID Connect Back-Channel Logout 1.0 §2.2), held to ``egress``: https on a
+public host, never the hub's own network. What it supplies for people to
 see is held to ``oauth_jwt.links``; its name is plain text. Anything else is refused
 with RFC 7591 §3.2.2's ``invalid_redirect_uri`` or ``invalid_client_metadata``, never
 silently changed; unknown members are ignored (§2), and the response says what was
@@ -31,6 +33,7 @@ from ..checksums import token_checksum
 from ..conf import jwt_settings
 from ..links import safe_link
 from ..models import ClientProfile, ClientRegistration
+from .egress import may_be_public_https
 from .redirects import validate_redirect_uris
 
 GRANT_TYPES = ("authorization_code", "refresh_token")
@@ -62,6 +65,8 @@ class ClientMetadata:
     scopes: tuple[str, ...]
     client_uri: str
     logo_uri: str
+    backchannel_logout_uri: str = ""
+    backchannel_logout_session_required: bool = False
 
     def as_response(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -75,6 +80,9 @@ class ClientMetadata:
         for field in ("client_uri", "logo_uri"):
             if getattr(self, field):
                 data[field] = getattr(self, field)
+        if self.backchannel_logout_uri:
+            data["backchannel_logout_uri"] = self.backchannel_logout_uri
+            data["backchannel_logout_session_required"] = self.backchannel_logout_session_required
         return data
 
 
@@ -137,6 +145,22 @@ def _links(data: dict) -> dict[str, str]:
     return links
 
 
+def _backchannel(data: dict) -> tuple[str, bool]:
+    uri = data.get("backchannel_logout_uri")
+    required = data.get("backchannel_logout_session_required", False)
+    if not isinstance(required, bool):
+        raise _metadata_error("backchannel_logout_session_required must be true or false.")
+    if uri is None:
+        if required:
+            raise _metadata_error("backchannel_logout_session_required needs a backchannel_logout_uri.")
+        return "", False
+    if not isinstance(uri, str) or len(uri) > MAX_URI_LENGTH or not may_be_public_https(uri):
+        raise _metadata_error(
+            "backchannel_logout_uri must be an https URL on a public host, without a fragment, user name or password."
+        )
+    return uri, required
+
+
 def _scopes(data: dict) -> tuple[str, ...]:
     allowed = jwt_settings.REGISTRATION_SCOPES
     if not allowed:
@@ -175,12 +199,15 @@ def client_metadata(data: Any) -> ClientMetadata:
     _check_client_kind(data)
     redirect_uris = _redirect_uris(data)
     links = _links(data)
+    backchannel_uri, session_required = _backchannel(data)
     return ClientMetadata(
         name=_name(data, redirect_uris),
         redirect_uris=redirect_uris,
         scopes=_scopes(data),
         client_uri=links.get("client_uri", ""),
         logo_uri=links.get("logo_uri", ""),
+        backchannel_logout_uri=backchannel_uri,
+        backchannel_logout_session_required=session_required,
     )
 
 
@@ -211,6 +238,8 @@ def save(application, metadata: ClientMetadata) -> None:
                 "allowed_scopes": list(metadata.scopes),
                 "homepage": metadata.client_uri,
                 "logo_uri": metadata.logo_uri,
+                "backchannel_logout_uri": metadata.backchannel_logout_uri,
+                "backchannel_logout_session_required": metadata.backchannel_logout_session_required,
             },
         )
 
@@ -224,6 +253,8 @@ def metadata_of(application) -> ClientMetadata:
         scopes=tuple(profile.allowed_scopes) if profile else (),
         client_uri=profile.homepage if profile else "",
         logo_uri=profile.logo_uri if profile else "",
+        backchannel_logout_uri=profile.backchannel_logout_uri if profile else "",
+        backchannel_logout_session_required=profile.backchannel_logout_session_required if profile else False,
     )
 
 
