@@ -273,7 +273,10 @@ def resolving(monkeypatch, address: str) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [port_info])
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::ffff:127.0.0.1", "64:ff9b::a01:203"])
+INWARD = ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::ffff:127.0.0.1", "64:ff9b::a01:203"]
+
+
+@pytest.mark.parametrize("address", INWARD)
 def test_a_self_registered_clients_uri_that_resolves_inward_is_never_posted_to(
     monkeypatch, listening, receiver, address
 ):
