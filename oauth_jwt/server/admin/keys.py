@@ -39,32 +39,17 @@ def live_count(key: SigningKey) -> int | None:
     return live_tokens_signed_by(key).order_by()[: LIVE_COUNT_CAP + 1].count()
 
 
+# What the list shows of each key, and the detail page before its public JWK.
+KEY_COLUMNS = ("kid", "algorithm", "state", "created_at", "activates_at", "retired_at", "publish_until", "revoked_at")
+
+
 class SigningKeyAdmin(ActionsOnlyMixin, LargeTableMixin, admin.ModelAdmin):
-    list_display = (
-        "kid",
-        "algorithm",
-        "state",
-        "created_at",
-        "activates_at",
-        "retired_at",
-        "publish_until",
-        "revoked_at",
-    )
+    list_display = KEY_COLUMNS
     list_filter = ("state", "algorithm")
     search_fields = ("=kid",)
     ordering = ("-created_at",)
     actions = ("rotate", "retire", "revoke")
-    fields = (
-        "kid",
-        "algorithm",
-        "state",
-        "created_at",
-        "activates_at",
-        "retired_at",
-        "publish_until",
-        "revoked_at",
-        "jwk",
-    )
+    fields = (*KEY_COLUMNS, "jwk")
     readonly_fields = fields
 
     class Media:
