@@ -144,6 +144,9 @@ class DeviceGrantMixin:
         if not super().validate_grant_type(client_id, grant_type, client, request, *args, **kwargs):
             return False
         if grant_type == DEVICE_CODE_GRANT:
+            if not hasattr(request, "device_grant"):
+                # Another OAUTH_PRE_TOKEN_VALIDATION hook ran in place of ours (E040).
+                load_device_grant(request)
             check_redeemable(request.device_grant, client, request)
         return True
 

@@ -246,3 +246,17 @@ def test_a_client_cannot_start_a_device_flow_in_another_clients_name(client, dev
     assert response.status_code in (400, 401)
     assert response.json()["error"] in ("invalid_request", "invalid_client")
     assert not DeviceGrant.objects.exists()
+
+
+def test_with_dots_own_device_loader_the_code_is_still_checked(client, user, device_client, provider):
+    """A project that set DOT's loader in place of oauth_jwt's (check E040 says so) gets
+    the same checks, not a 500: the hub loads the code itself when no hook did. (DOT's
+    loader itself still fails on an unknown code, before any of oauth_jwt's code runs.)"""
+    from oauth2_provider.utils import set_oauthlib_user_to_device_request_user
+
+    provider(OAUTH_PRE_TOKEN_VALIDATION=[set_oauthlib_user_to_device_request_user])
+    grant = start(client, device_client)
+    approve(client, user, grant)
+    response = redeem(client, device_client, grant)
+    assert response.status_code == 200, response.content
+    assert get_access_token_model().objects.get().user == user
