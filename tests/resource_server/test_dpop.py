@@ -35,6 +35,18 @@ def test_middleware_and_require_token(client, service_client, plain_views):
     assert client.get("/whoami", HTTP_AUTHORIZATION=f"Bearer {token}").json()["client_id"] is None
 
 
+def test_no_token_is_offered_both_schemes_unless_dpop_is_required(client, plain_views, oauth_jwt_settings):
+    """RFC 9449 §7.1: ``@require_token`` without a token offers Bearer and DPoP (with
+    ``algs``); with ``DPOP_REQUIRED`` only DPoP."""
+    challenge = client.get("/read")["WWW-Authenticate"]
+    bearer, dpop_part = challenge.split(", DPoP ")
+    assert bearer.startswith('Bearer realm="api"') and "error=" not in challenge
+    assert dpop_part.startswith('realm="api", algs="ES256') and "resource_metadata=" in dpop_part
+    oauth_jwt_settings(DPOP_REQUIRED=True)
+    challenge = client.get("/read")["WWW-Authenticate"]
+    assert challenge.startswith('DPoP realm="api", algs="') and "Bearer" not in challenge
+
+
 def test_insufficient_scope_is_challenged_in_the_tokens_scheme(client, service_client, plain_views):
     """RFC 9449 §7.1: a DPoP-bound token's 403 carries a DPoP challenge, naming the scope."""
     key = DPoPKey()
