@@ -66,6 +66,22 @@ def test_public_origin_is_the_htu_behind_a_proxy(client, service_client, plain_v
     assert client.get("/read", **key.headers("GET", "https://api.example.com/read", token)).status_code == 200
 
 
+def test_djangos_proxy_settings_give_the_htu(client, service_client, plain_views, settings):
+    """Without PUBLIC_ORIGIN, ``htu`` is the URL as Django's own proxy settings
+    (``SECURE_PROXY_SSL_HEADER``, ``USE_X_FORWARDED_HOST``) make it."""
+    key = DPoPKey()
+    token = dpop_token(client, service_client, key, grant_type="client_credentials", scope="read")["access_token"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.USE_X_FORWARDED_HOST = True
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "api.example.com"]
+    proxied = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "api.example.com"}
+    as_seen_inside = client.get("/read", **proxied, **key.headers("GET", "http://testserver/read", token))
+    assert as_seen_inside.status_code == 401
+    assert 'error="invalid_dpop_proof"' in as_seen_inside["WWW-Authenticate"]
+    as_the_client_sees_it = key.headers("GET", "https://api.example.com/read", token)
+    assert client.get("/read", **proxied, **as_the_client_sees_it).status_code == 200
+
+
 def _dpop_get(rs, path: str, key: DPoPKey, token: str, scheme: str = "DPoP", **claims) -> requests.Response:
     headers = {"Authorization": f"{scheme} {token}", "DPoP": key.proof("GET", rs.url + path, token, **claims)}
     return rs.session.get(rs.url + path, headers=headers, timeout=10)
