@@ -328,8 +328,8 @@ class DPoPBinding(models.Model):
     checksum = models.CharField(max_length=64, editable=False)
     jkt = models.CharField(_("key thumbprint"), max_length=43)
     created = models.DateTimeField(default=timezone.now)
-    # Null for a refresh token: it must last as long as DOT's row, so purgetokens leaves it
-    # (a binding that outlives its token binds nothing; it only takes a row).
+    # Null for a refresh token: it lasts as long as DOT's row, and purgetokens deletes it
+    # once that row is gone.
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:

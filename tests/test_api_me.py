@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from oauth_jwt.resource import dpop
 from oauth_jwt.server import signing_keys
 
 from .conftest import client_credentials_token, code_flow_token
@@ -68,8 +69,9 @@ def test_user_token_names_the_user(client, api, user, web_client):
 def test_no_token_gets_a_bare_challenge(api):
     response = api()
     assert response.status_code == 401
+    metadata = 'resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
     assert response["WWW-Authenticate"] == (
-        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+        f'Bearer realm="api", {metadata}, DPoP realm="api", algs="{" ".join(dpop.ALGORITHMS)}", {metadata}'
     )
 
 

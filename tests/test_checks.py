@@ -63,6 +63,15 @@ def test_e009_denylist_cache():
         call_command("check")
 
 
+@pytest.mark.oauth_jwt_settings(DPOP_REPLAY_CACHE="nope")
+def test_e012_dpop_replay_cache():
+    """Otherwise every DPoP-bound request would be answered 503 (the replay check's cache
+    cannot be reached), found by the first client instead of by `check`."""
+    assert oj_ids.E012_DPOP_REPLAY_CACHE in ids(settings_checks.check_common())
+    with pytest.raises(SystemCheckError, match="oauth_jwt.E012"):
+        call_command("check")
+
+
 @pytest.mark.oauth_jwt_settings(REVOCATION_CHECK="sometimes")
 def test_e010_revocation_mode():
     assert oj_ids.E010_REVOCATION_MODE in ids(settings_checks.check_settings())

@@ -8,6 +8,7 @@ import pytest
 from oauth2_provider.models import Application
 
 from oauth_jwt.models import ClientProfile, DPoPBinding
+from oauth_jwt.resource import dpop
 
 from .conftest import (
     REDIRECT_URI,
@@ -255,3 +256,24 @@ def test_userinfo_takes_a_bound_token_with_its_proof(client, user, web_client):
     user.is_active = False
     user.save()
     assert client.get("/o/userinfo/", **key.headers("GET", url, token)).status_code == 401
+
+
+def test_no_token_is_offered_both_schemes(client, user, web_client):
+    """RFC 9449 §7.1: a server taking Bearer and DPoP tokens may challenge with both, so a
+    client learns it can send a DPoP-bound token (and which proof algorithms) before it
+    has one. The hub's API and its UserInfo both take both."""
+    expected = (
+        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/", '
+        f'DPoP realm="api", algs="{" ".join(dpop.ALGORITHMS)}", '
+        'resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+    )
+    missing = client.get("/api/me")
+    assert missing.status_code == 401
+    assert missing["WWW-Authenticate"] == expected
+    userinfo = client.get("/o/userinfo/")
+    assert userinfo.status_code == 401
+    assert userinfo["WWW-Authenticate"] == f'Bearer realm="api", DPoP realm="api", algs="{" ".join(dpop.ALGORITHMS)}"'
+    # Any token: the challenge is in the scheme that token came with.
+    bad = client.get("/api/me", HTTP_AUTHORIZATION="Bearer not-a-jwt")
+    assert bad["WWW-Authenticate"].startswith('Bearer realm="api", error="invalid_token"')
+    assert "DPoP" not in bad["WWW-Authenticate"]

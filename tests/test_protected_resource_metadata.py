@@ -103,7 +103,8 @@ def test_each_identifier_at_its_own_path_the_first_in_challenges(client, setting
 def test_without_a_url_identifier_there_is_no_document_and_no_parameter(client, settings):
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "AUDIENCE": "urn:example:api"}
     assert client.get("/.well-known/oauth-protected-resource").status_code == 404
-    assert client.get("/api/me")["WWW-Authenticate"] == 'Bearer realm="api"'
+    algs = " ".join(dpop.ALGORITHMS)
+    assert client.get("/api/me")["WWW-Authenticate"] == f'Bearer realm="api", DPoP realm="api", algs="{algs}"'
 
 
 def test_every_drf_challenge_names_the_document(client, service_client):

@@ -136,3 +136,44 @@ def test_expired_access_tokens_go_in_batches_with_progress(service_client, user,
     for so_far in (495, 990, 1485):  # 5 of each 500 are held
         assert f"expired access tokens: {so_far} deleted so far" in out
     assert "(1485 access tokens" in out
+
+
+def test_dpop_bindings_go_with_their_codes_and_tokens(client, user, public_client, capsys):
+    """A public client's refresh token is bound to its DPoP key (RFC 9449 §5) as long as
+    DOT keeps its row; once DOT's purge has deleted it, the binding goes too. Expired
+    codes' and access tokens' bindings go; the live refresh token's stays and still binds."""
+    from oauth2_provider.models import get_refresh_token_model
+
+    from oauth_jwt.models import DPoPBinding
+
+    from .conftest import REDIRECT_URI, authorize, pkce_pair, redirect_params
+    from .dpop_client import DPoPKey
+    from .test_dpop import dpop_token, token_post
+
+    key = DPoPKey()
+    verifier, challenge = pkce_pair()
+    code = redirect_params(authorize(client, user, public_client, challenge=challenge, dpop_jkt=key.jkt))["code"]
+    grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI, "code_verifier": verifier}
+    first = dpop_token(client, public_client, key, **grant)
+    renewed = dpop_token(client, public_client, key, grant_type="refresh_token", refresh_token=first["refresh_token"])
+    refresh_bindings = DPoPBinding.objects.filter(kind=DPoPBinding.REFRESH_TOKEN)
+    assert set(refresh_bindings.values_list("checksum", flat=True)) == {
+        checksum(first["refresh_token"]),
+        checksum(renewed["refresh_token"]),
+    }
+    # The rotated refresh token is kept for reuse detection until its lifetime is over;
+    # past it, DOT's purge deletes the row.
+    long_ago = timezone.now() - timedelta(days=400)
+    RefreshToken = get_refresh_token_model()
+    RefreshToken.objects.filter(token_checksum=checksum(first["refresh_token"])).update(revoked=long_ago)
+    DPoPBinding.objects.exclude(kind=DPoPBinding.REFRESH_TOKEN).update(expires_at=long_ago)
+
+    call_command("purgetokens")
+
+    assert not RefreshToken.objects.filter(token_checksum=checksum(first["refresh_token"])).exists()
+    assert list(DPoPBinding.objects.values_list("kind", "checksum")) == [
+        (DPoPBinding.REFRESH_TOKEN, checksum(renewed["refresh_token"]))
+    ]
+    assert "4 DPoP bindings" in capsys.readouterr().out
+    refused = token_post(client, public_client, {}, grant_type="refresh_token", refresh_token=renewed["refresh_token"])
+    assert refused.json()["error"] == "invalid_dpop_proof"

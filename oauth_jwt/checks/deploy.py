@@ -122,6 +122,7 @@ def check_shared_caches(app_configs=None, **kwargs):
         uses.append(("DENYLIST_CACHE", "revoked tokens stay valid in the other worker processes"))
     if registry.is_server():
         uses.append(("THROTTLE_CACHE", "each worker process gets its own client-authentication budget"))
+    uses.append(("DPOP_REPLAY_CACHE", "a DPoP proof can be replayed (RFC 9449 §11.1)"))
     messages = []
     for name, effect in uses:
         local = registry.process_local(getattr(jwt_settings, name))

@@ -16,6 +16,7 @@ E007_ALGORITHM = "oauth_jwt.E007"
 E008_AUDIENCE = "oauth_jwt.E008"
 E009_DENYLIST_CACHE = "oauth_jwt.E009"
 E010_REVOCATION_MODE = "oauth_jwt.E010"
+E012_DPOP_REPLAY_CACHE = "oauth_jwt.E012"
 # The hub: DOT wired to oauth_jwt (see checks.server).
 E002_ACCESS_GENERATOR = "oauth_jwt.E002"
 E003_REFRESH_GENERATOR = "oauth_jwt.E003"

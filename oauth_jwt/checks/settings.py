@@ -15,6 +15,7 @@ from .ids import (
     E001_ISSUER,
     E008_AUDIENCE,
     E009_DENYLIST_CACHE,
+    E012_DPOP_REPLAY_CACHE,
     E110_SETTING_VALUE,
     E112_SETTINGS_NOT_A_DICT,
     SETTING_IDS,
@@ -79,4 +80,15 @@ def check_common(app_configs=None, **kwargs):
                     id=E009_DENYLIST_CACHE,
                 )
             )
+    try:
+        caches[jwt_settings.DPOP_REPLAY_CACHE]
+    except InvalidCacheBackendError:
+        errors.append(
+            checks.Error(
+                f"OAUTH_JWT['DPOP_REPLAY_CACHE'] = {jwt_settings.DPOP_REPLAY_CACHE!r} is not in CACHES: "
+                "every request with a DPoP proof would be answered 503.",
+                hint="Name a cache alias from settings.CACHES that every process of this server shares.",
+                id=E012_DPOP_REPLAY_CACHE,
+            )
+        )
     return errors

@@ -4,7 +4,8 @@
     def report(request):
         return JsonResponse({"sub": request.auth.sub})
 
-``@require_token``: no token, 401 with ``WWW-Authenticate: Bearer realm="api"``; a bad
+``@require_token``: no token, 401 with ``WWW-Authenticate: Bearer realm="api", DPoP
+realm="api", algs="..."`` (only the ``DPoP`` one with ``DPOP_REQUIRED``); a bad
 token, 401 ``invalid_token``; a good token without every scope named, 403
 ``insufficient_scope`` with the scopes in the challenge (RFC 6750 §3.1). It works with or
 without the middleware. The view is CSRF-exempt: only a bearer token gets through, and

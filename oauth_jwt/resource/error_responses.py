@@ -1,6 +1,7 @@
 """RFC 6750 §3 answers for a request whose bearer token is missing, bad or too narrow,
 RFC 9449 §7.1 ``DPoP`` challenges (with ``algs``, and ``DPoP-Nonce`` on
-``use_dpop_nonce``) where the request or the token used DPoP, and 503 + ``Retry-After``
+``use_dpop_nonce``) where the request or the token used DPoP, both challenges where no
+token was sent and either scheme is taken, and 503 + ``Retry-After``
 when it cannot be checked right now. Every challenge names this server's RFC 9728
 metadata document (``resource_metadata``, RFC 9728 §5.1), from which a client finds the
 authorization server."""
@@ -33,9 +34,12 @@ def www_authenticate(
 ) -> str:
     """The ``WWW-Authenticate: Bearer ...`` (or ``DPoP ...``) value; no error code when no
     token was sent. ``resource_metadata=False`` for an endpoint of the hub's own
-    (UserInfo), which is not the API the metadata describes. The scheme is by default
-    the one this server takes tokens with (``default_scheme``)."""
-    scheme = scheme or default_scheme()
+    (UserInfo), which is not the API the metadata describes. Without a ``scheme``, the
+    schemes this server takes tokens with (``default_scheme``): a ``Bearer`` and a
+    ``DPoP`` challenge in one field value (RFC 9110 §11.6.1) unless ``DPOP_REQUIRED``."""
+    if scheme is None:
+        schemes = [default_scheme()] if error else taken_schemes()
+        return ", ".join(www_authenticate(error, description, scopes, resource_metadata, s) for s in schemes)
     parts = [f"realm={_quoted(REALM)}"]
     if error:
         parts.append(f"error={_quoted(error)}")
@@ -54,6 +58,11 @@ def www_authenticate(
 def default_scheme() -> str:
     """``DPoP`` where ``DPOP_REQUIRED`` makes it the only scheme taken, else ``Bearer``."""
     return "DPoP" if jwt_settings.DPOP_REQUIRED else "Bearer"
+
+
+def taken_schemes() -> list[str]:
+    """The schemes a request without a token is offered (RFC 9449 §7.1 allows both)."""
+    return ["DPoP"] if jwt_settings.DPOP_REQUIRED else ["Bearer", "DPoP"]
 
 
 def challenge(exc: OAuthJWTError, scopes: Iterable[str] | None = None, resource_metadata: bool = True) -> str:

@@ -5,7 +5,8 @@
         authentication_classes = [JWTAuthentication]
         permission_classes = [HasScope("read")]        # or TokenHasScope + required_scopes
 
-A missing or bad token answers 401 with a ``WWW-Authenticate: Bearer`` challenge
+A missing token answers 401 with a ``Bearer`` and a ``DPoP`` challenge (only ``DPoP``
+with ``DPOP_REQUIRED``); a bad one with a ``WWW-Authenticate: Bearer`` challenge
 (``DPoP`` where the request or the token used DPoP, or ``DPOP_REQUIRED`` is on); a
 good token without the scopes answers 403 ``insufficient_scope`` naming them; a token
 whose revocation cannot be checked right now answers 503 with ``Retry-After``.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oauth_jwt.models import ClientProfile
-from tests.admin.test_clients import ADD, CHANGELIST, client_form
+from tests.admin.test_clients import ADD, CHANGELIST, client_form, shown_secret
 from tests.conftest import Application
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +47,23 @@ def test_only_the_grants_the_hub_serves_are_offered(admin_client):
         response = admin_client.post(ADD, client_form(authorization_grant_type=refused))
         assert response.context["adminform"].form.errors["authorization_grant_type"]
     assert not Application.objects.exists()
+
+
+def test_dpop_required_ticked_on_the_client_page_binds_its_tokens(admin_client, client):
+    """Issue 17: per-client "DPoP required" from the admin, through to the token endpoint."""
+    import base64
+
+    from tests.conftest import form_post
+    from tests.dpop_client import TOKEN_URL, DPoPKey
+
+    secret = shown_secret(admin_client.post(ADD, client_form(client_id="dpop-svc", dpop_required="on")))
+    assert ClientProfile.objects.get(client_id="dpop-svc").dpop_required is True
+    app = Application.objects.get(client_id="dpop-svc")
+    field = admin_client.get(f"{CHANGELIST}{app.pk}/change/").content.decode().split('name="dpop_required"')[1]
+    assert "checked" in field.split(">")[0]
+    auth = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"dpop-svc:{secret}".encode()).decode()}
+    grant = {"grant_type": "client_credentials", "scope": "read"}
+    refused = form_post(client, "/o/token/", grant, **auth)
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_dpop_proof"
+    bound = form_post(client, "/o/token/", grant, HTTP_DPOP=DPoPKey().proof("POST", TOKEN_URL), **auth)
+    assert bound.status_code == 200 and bound.json()["token_type"] == "DPoP"

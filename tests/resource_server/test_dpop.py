@@ -35,6 +35,18 @@ def test_middleware_and_require_token(client, service_client, plain_views):
     assert client.get("/whoami", HTTP_AUTHORIZATION=f"Bearer {token}").json()["client_id"] is None
 
 
+def test_no_token_is_offered_both_schemes_unless_dpop_is_required(client, plain_views, oauth_jwt_settings):
+    """RFC 9449 §7.1: ``@require_token`` without a token offers Bearer and DPoP (with
+    ``algs``); with ``DPOP_REQUIRED`` only DPoP."""
+    challenge = client.get("/read")["WWW-Authenticate"]
+    bearer, dpop_part = challenge.split(", DPoP ")
+    assert bearer.startswith('Bearer realm="api"') and "error=" not in challenge
+    assert dpop_part.startswith('realm="api", algs="ES256') and "resource_metadata=" in dpop_part
+    oauth_jwt_settings(DPOP_REQUIRED=True)
+    challenge = client.get("/read")["WWW-Authenticate"]
+    assert challenge.startswith('DPoP realm="api", algs="') and "Bearer" not in challenge
+
+
 def test_insufficient_scope_is_challenged_in_the_tokens_scheme(client, service_client, plain_views):
     """RFC 9449 §7.1: a DPoP-bound token's 403 carries a DPoP challenge, naming the scope."""
     key = DPoPKey()
@@ -52,6 +64,22 @@ def test_public_origin_is_the_htu_behind_a_proxy(client, service_client, plain_v
     settings.OAUTH_JWT = {**settings.OAUTH_JWT, "PUBLIC_ORIGIN": "https://api.example.com"}
     assert client.get("/read", **key.headers("GET", "http://testserver/read", token)).status_code == 401
     assert client.get("/read", **key.headers("GET", "https://api.example.com/read", token)).status_code == 200
+
+
+def test_djangos_proxy_settings_give_the_htu(client, service_client, plain_views, settings):
+    """Without PUBLIC_ORIGIN, ``htu`` is the URL as Django's own proxy settings
+    (``SECURE_PROXY_SSL_HEADER``, ``USE_X_FORWARDED_HOST``) make it."""
+    key = DPoPKey()
+    token = dpop_token(client, service_client, key, grant_type="client_credentials", scope="read")["access_token"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.USE_X_FORWARDED_HOST = True
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "api.example.com"]
+    proxied = {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_X_FORWARDED_HOST": "api.example.com"}
+    as_seen_inside = client.get("/read", **proxied, **key.headers("GET", "http://testserver/read", token))
+    assert as_seen_inside.status_code == 401
+    assert 'error="invalid_dpop_proof"' in as_seen_inside["WWW-Authenticate"]
+    as_the_client_sees_it = key.headers("GET", "https://api.example.com/read", token)
+    assert client.get("/read", **proxied, **as_the_client_sees_it).status_code == 200
 
 
 def _dpop_get(rs, path: str, key: DPoPKey, token: str, scheme: str = "DPoP", **claims) -> requests.Response:

@@ -16,6 +16,7 @@ from oauth_jwt.server.provider_settings import provider_settings
 
 from .. import guides
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
+from ..dpop_client import DPoPKey
 from .conftest import REPO, ResourceServer, free_port, redis_url, wait_until_listening
 
 pytestmark = pytest.mark.redis
@@ -116,6 +117,53 @@ def test_the_guide_builds_a_denylist_resource_server(client, hub, service_client
     revoke(client, service_client, token)
     refused = rs.get("/api/reports", token)
     assert refused.status_code == 401 and "revoked" in refused.headers["WWW-Authenticate"]
+
+
+def test_the_guides_resource_server_takes_dpop_bound_tokens(client, hub, service_client, start_project):
+    """Section 7 at a resource server running from the wheel: the DRF view, ``@require_token``
+    and the middleware take a bound token only with ``Authorization: DPoP`` and a fresh proof
+    of its key for this request."""
+    rs = start_project(hub.url)
+    key = DPoPKey()
+    response = form_post(
+        client,
+        "/o/token/",
+        {"grant_type": "client_credentials", "scope": "read write", "resource": AUDIENCE},
+        HTTP_DPOP=key.proof("POST", f"{hub.url}/o/token/"),
+        **basic_auth(service_client),
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["token_type"] == "DPoP"
+    token = response.json()["access_token"]
+
+    def send(method: str, path: str, proof: str, scheme: str = "DPoP"):
+        headers = {"Authorization": f"{scheme} {token}", "DPoP": proof}
+        return rs.session.request(method, rs.url + path, headers=headers, timeout=10)
+
+    for method, path in (("GET", "/api/reports"), ("POST", "/api/publish")):
+        proof = key.proof(method, rs.url + path, token)
+        good = send(method, path, proof)
+        assert good.status_code == 200, (path, good.text)
+        replayed = send(method, path, proof)
+        assert replayed.status_code == 401
+        assert 'error="invalid_dpop_proof"' in replayed.headers["WWW-Authenticate"]
+        for bad in (
+            DPoPKey().proof(method, rs.url + path, token),  # another key
+            key.proof("PUT", rs.url + path, token),  # another method
+            key.proof(method, f"{rs.url}/api/other", token),  # another URL
+            key.proof(method, rs.url + path, "another token"),  # another token's ath
+        ):
+            refused = send(method, path, bad)
+            assert refused.status_code == 401, (path, refused.text)
+            assert refused.headers["WWW-Authenticate"].startswith("DPoP "), refused.headers
+            assert 'error="invalid_dpop_proof"' in refused.headers["WWW-Authenticate"]
+            assert 'algs="' in refused.headers["WWW-Authenticate"]
+        as_bearer = rs.session.request(method, rs.url + path, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert as_bearer.status_code == 401
+        assert as_bearer.headers["WWW-Authenticate"].startswith("DPoP "), as_bearer.headers
+        assert 'error="invalid_token"' in as_bearer.headers["WWW-Authenticate"]
+    bearer = client_credentials_token(client, service_client, scope="read", resource=AUDIENCE)["access_token"]
+    assert rs.get("/api/reports", bearer).status_code == 200
 
 
 def test_the_guide_builds_an_introspection_resource_server(client, hub, service_client, start_project):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
 
 from oauth_jwt.models import ClientProfile, SigningKey
+from oauth_jwt.resource import dpop
 from oauth_jwt.server import signing_keys
 
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
@@ -49,8 +50,9 @@ def test_rfc6750_errors(client, hub, service_client, start_rs):
     for path in VIEWS:
         missing = rs.get(path)
         assert missing.status_code == 401
+        metadata = 'resource_metadata="https://reports.example.test/.well-known/oauth-protected-resource/api/"'
         assert missing.headers["WWW-Authenticate"] == (
-            'Bearer realm="api", resource_metadata="https://reports.example.test/.well-known/oauth-protected-resource/api/"'
+            f'Bearer realm="api", {metadata}, DPoP realm="api", algs="{" ".join(dpop.ALGORITHMS)}", {metadata}'
         )
         forged = rs.get(path, token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"))
         assert forged.status_code == 401

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from oauth_jwt.resource import dpop
+
 from ..conftest import bearer, client_credentials_token, code_flow_token
 
 
@@ -51,8 +53,9 @@ def test_a_bad_token_on_an_unprotected_view_is_never_checked(client, db):
 def test_require_token(client, service_client):
     missing = client.get("/read")
     assert missing.status_code == 401
+    metadata = 'resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
     assert missing["WWW-Authenticate"] == (
-        'Bearer realm="api", resource_metadata="http://127.0.0.1:8000/.well-known/oauth-protected-resource/api/"'
+        f'Bearer realm="api", {metadata}, DPoP realm="api", algs="{" ".join(dpop.ALGORITHMS)}", {metadata}'
     )
     bad = client.get("/read", **bearer("not-a-jwt"))
     assert bad.status_code == 401 and bad.json()["error"] == "invalid_token"

@@ -50,6 +50,8 @@ OAUTH_JWT = {
     "INTROSPECTION_CACHE_SECONDS": int(os.environ.get("RS_INTROSPECTION_CACHE_SECONDS", "1")),
     # RFC 9449 §9: this resource server's own DPoP nonces.
     "DPOP_NONCES": os.environ.get("RS_DPOP_NONCES", "") == "1",
+    # Every worker sees every proof's jti (a per-process cache is W037 at --deploy).
+    "DPOP_REPLAY_CACHE": "denylist",
     "USER_RESOLVER": "claims",
 }
 

@@ -230,8 +230,22 @@ def test_w037_process_local_denylist_and_throttle_cache(production, backend):
     production.CACHES = {"default": {"BACKEND": backend}}
     messages = deploy_checks.check_shared_caches()
     assert ids(messages) == {W037_PROCESS_LOCAL_CACHE}
-    assert {"DENYLIST_CACHE", "THROTTLE_CACHE"} == {m.msg.split("'")[1] for m in messages}
+    assert {"DENYLIST_CACHE", "THROTTLE_CACHE", "DPOP_REPLAY_CACHE"} == {m.msg.split("'")[1] for m in messages}
     assert W037_PROCESS_LOCAL_CACHE in command_output()
+
+
+@pytest.mark.parametrize(
+    "backend", ["django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache"]
+)
+def test_w037_process_local_dpop_replay_cache(production, backend):
+    """A DummyCache never remembers a proof's jti, a LocMemCache only in its own process:
+    either way a DPoP proof can be replayed (RFC 9449 §11.1)."""
+    production.CACHES = {**production.CACHES, "replay": {"BACKEND": backend}}
+    production.OAUTH_JWT = {**production.OAUTH_JWT, "DPOP_REPLAY_CACHE": "replay"}
+    messages = deploy_checks.check_shared_caches()
+    assert [m.msg.split("'")[1] for m in messages] == ["DPOP_REPLAY_CACHE"]
+    assert ids(messages) == {W037_PROCESS_LOCAL_CACHE}
+    assert "OAUTH_JWT['DPOP_REPLAY_CACHE']" in command_output()
 
 
 def _logging(handler_filters: list, filters: dict | None = None) -> dict:

@@ -7,7 +7,8 @@ whose token can no longer be accepted (``expires_at`` older than the clock leewa
 denylist needs a revocation record only while the token it names could still validate. Expired
 ``RedeemedCode`` tombstones go too: every token their code led to has expired; and so do
 expired device codes (DOT's ``DeviceGrant`` rows, which ``clear_expired()`` leaves behind),
-and the DPoP bindings of expired codes and access tokens.
+the DPoP bindings of expired codes and access tokens, and those of refresh tokens whose
+row DOT's purge has deleted.
 
 Sign-in sessions' client records (``ClientSession``) go once the session can no longer
 be live (older than ``SESSION_COOKIE_AGE``) and no refresh token of theirs is; and
@@ -32,7 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from oauth_jwt.conf import jwt_settings
@@ -51,7 +52,7 @@ def delete_in_batches(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     pause: float = 0,
-    condition: Q | None = None,
+    condition: Q | Exists | None = None,
 ) -> int:
     """Delete the rows of ``queryset`` (that also meet ``condition``, checked on each
     batch only: a join it needs is not made over the whole table) a batch at a time,
@@ -114,6 +115,21 @@ def purge_logout_deliveries() -> int:
     return delivered + LogoutDelivery.objects.filter(gave_up_at__lt=now - FAILED_KEPT).delete()[0]
 
 
+def purge_dpop_bindings(refresh_tokens: bool) -> int:
+    """Bindings of expired codes and access tokens; with ``refresh_tokens``, those of
+    refresh tokens DOT no longer has (they carry no expiry: a refresh token lasts as long
+    as its row), a batch at a time, each looked up by DOT's ``token_checksum`` (the head
+    of its ``(token_checksum, revoked)`` unique index)."""
+    deleted = _purge(DPoPBinding)
+    if refresh_tokens:
+        from oauth2_provider.models import get_refresh_token_model
+
+        live = get_refresh_token_model().objects.filter(token_checksum=OuterRef("checksum"))
+        bindings = DPoPBinding.objects.filter(kind=DPoPBinding.REFRESH_TOKEN)
+        deleted += delete_in_batches(bindings, condition=~Exists(live))
+    return deleted
+
+
 def purge_device_codes() -> int:
     from oauth2_provider.models import get_device_grant_model
 
@@ -123,7 +139,7 @@ def purge_device_codes() -> int:
 class Command(BaseCommand):
     help = (
         "Delete expired access, refresh and ID tokens, grants, device codes, revocation records, redeemed codes, "
-        "sign-in sessions' client records and old back-channel logouts."
+        "sign-in sessions' client records, old back-channel logouts and DPoP bindings of what is gone."
     )
 
     def add_arguments(self, parser):
@@ -136,7 +152,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         devices = sessions = access = 0
-        if apps.is_installed("oauth2_provider"):
+        dot = apps.is_installed("oauth2_provider")
+        if dot:
             from oauth2_provider.models import clear_expired
 
             access = purge_access_tokens(options["batch_size"], self._progress("expired access tokens", options))
@@ -146,12 +163,13 @@ class Command(BaseCommand):
         logouts = purge_logout_deliveries()
         count = purge_revoked_tokens()
         codes = purge_redeemed_codes()
-        _purge(DPoPBinding)
+        bindings = purge_dpop_bindings(refresh_tokens=dot)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Expired tokens and grants deleted ({access} access tokens, {count} revocation records, "
                 f"{codes} redeemed codes, "
-                f"{devices} device codes, {sessions} client sessions, {logouts} back-channel logouts)."
+                f"{devices} device codes, {sessions} client sessions, {logouts} back-channel logouts, "
+                f"{bindings} DPoP bindings)."
             )
         )
 

@@ -41,7 +41,7 @@ class UserInfoView(dot_views.UserInfoView):
         try:
             found = read_authorization(request)
             if found is None:
-                return missing_token_response(resource_metadata=False, scheme="Bearer")
+                return missing_token_response(resource_metadata=False)
             scheme, raw = found
             user, auth = authenticate_token(raw, request, scheme)
             if auth.is_client_token:
