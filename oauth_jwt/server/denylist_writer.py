@@ -11,7 +11,8 @@ keeps resource servers served while the hub is idle.
 A revocation never waits for the cache: when an entry cannot be written (the cache is
 unreachable) the durable record still commits, and the process seeds the denylist again
 at its next contact with the cache (``_resync``) before it writes or reads an entry. A
-cache that returns empty is unseeded anyway, so resource servers fail closed until then.
+cache that returns empty is unseeded anyway, so resource servers fail closed until then;
+one that refused the write (a full Redis) loses its generation marker, for the same end.
 """
 
 from __future__ import annotations
@@ -58,6 +59,22 @@ def _write(key: str, ttl: int) -> None:
             "denylist entry not written, seeding again when the cache answers: %s",
             type(exc).__name__,
             extra={"event": "denylist.write_failed", "cache": jwt_settings.DENYLIST_CACHE},
+        )
+        _withdraw_generation()
+
+
+def _withdraw_generation() -> None:
+    """Stop the markers vouching for a denylist that lacks an entry: readers then do not
+    know (503, or introspection) until the next seeding. A full Redis refuses writes but
+    still deletes; one this process cannot reach cannot be told."""
+    try:
+        denylist.cache().delete(denylist.GENERATION)
+    except Exception as exc:  # each cache backend raises its own connection errors
+        logger.error(
+            "denylist generation not withdrawn: resource servers that reach the cache take the "
+            "missed entry for not revoked until the hub seeds it again: %s",
+            type(exc).__name__,
+            extra={"event": "denylist.withdraw_failed", "cache": jwt_settings.DENYLIST_CACHE},
         )
 
 

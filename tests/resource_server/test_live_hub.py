@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 
 import jwt
 import pytest
+import redis
 from django.core.cache import caches
 from django.core.management import call_command
 from pytest_django.live_server_helper import LiveServer
@@ -15,7 +18,7 @@ from oauth_jwt.resource import dpop
 from oauth_jwt.server import signing_keys
 
 from ..conftest import basic_auth, client_credentials_token, form_post, make_client
-from .conftest import RS_AUDIENCE, free_port, point_hub_at
+from .conftest import RS_AUDIENCE, free_port, point_hub_at, redis_url
 
 pytestmark = pytest.mark.redis
 
@@ -118,6 +121,36 @@ def test_revocation_through_the_shared_redis_denylist(client, hub, service_clien
         response = rs.get(path, token)
         assert response.status_code == 401
         assert "revoked" in response.headers["WWW-Authenticate"]
+
+
+@pytest.fixture
+def own_redis():
+    """The session's own redis-server, whose settings a test may change (never a shared one)."""
+    if os.environ.get("RS_TEST_REDIS_URL") or shutil.which("redis-server") is None:
+        pytest.skip("needs the session's own redis-server")
+    server = redis.Redis.from_url(redis_url())
+    yield server
+    server.config_set("maxmemory", 0)
+
+
+def test_a_revocation_a_full_denylist_refuses_is_never_taken_for_not_revoked(
+    client, hub, service_client, start_rs, own_redis
+):
+    """A full Redis on its default ``noeviction`` policy refuses the hub's entry: the
+    markers must not keep vouching for a denylist that lacks it."""
+    rs = start_rs(hub.url, RS_REVOCATION_CHECK="denylist")
+    token = rs_token(client, service_client)
+    assert rs.get("/drf/claims", token).status_code == 200
+    own_redis.config_set("maxmemory", 1)  # full: every write is refused, reads and deletes still work
+    revoke(client, service_client, token)
+    for path in VIEWS:
+        response = rs.get(path, token)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    own_redis.config_set("maxmemory", 0)  # room again: the hub's next contact seeds it
+    hub_token = client_credentials_token(client, service_client)["access_token"]
+    assert client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {hub_token}").status_code == 200
+    refused = rs.get("/plain/claims", token)
+    assert refused.status_code == 401 and "revoked" in refused.headers["WWW-Authenticate"]
 
 
 def test_stateless_mode_accepts_a_revoked_token_until_it_expires(client, hub, service_client, start_rs):

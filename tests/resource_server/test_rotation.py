@@ -1,16 +1,21 @@
 """Key rotation with zero refused tokens: resource servers on default timing (JWK set
 max-age 300 s, refresh interval 30 s) verify every token the hub issues across a
 routine ``rotatekeys``, while an attacker sends tokens with unknown ``kid``s to make
-them refetch; the clock is moved rather than waited for."""
+them refetch; the clock is moved rather than waited for. Then once in real time over
+HTTP, against a resource-server process and a hub with a shorter JWK-set max-age."""
 
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from io import StringIO
 
 import jwt
 import pytest
+import requests
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from oauth_jwt.exceptions import InvalidToken
@@ -19,7 +24,7 @@ from oauth_jwt.resource import remote_keys
 from oauth_jwt.resource.verify import verify_access_token
 
 from ..conftest import client_credentials_token
-from .conftest import RS_AUDIENCE
+from .conftest import RS_AUDIENCE, point_hub_at
 
 STEP_SECONDS = 10
 STEPS = 45  # 450 s: past the staged key's activation (10 + 300 + 30 s after staging)
@@ -132,3 +137,62 @@ def test_unknown_kids_cannot_keep_a_new_key_out_past_the_refresh_interval(client
             break
         clock.advance(1)
     assert waited is not None and waited <= 30  # JWKS_REFRESH_INTERVAL_SECONDS, the default
+
+
+MAX_AGE_SECONDS = 8  # the hub's JWK set max-age here: a staged key signs after 1 + 8 + 30 s
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="the hub activates the staged key from two threads at once; SQLite's in-memory test database locks",
+)
+@pytest.mark.parametrize("rotate_args", [(), ("--now",)], ids=["staged", "now-control"])
+def test_a_staged_rotation_refuses_no_token_at_a_live_resource_server_on_default_timing(
+    client, settings, hub, service_client, start_rs, rotate_args
+):
+    """The same over HTTP, in real time: a resource-server process with the default
+    refresh interval (30 s), a hub whose JWK set has ``max-age=8``, and an attacker
+    thread sending unknown ``kid``s throughout. The control, ``--now``, is refused."""
+    point_hub_at(settings, hub.url, KEY_CACHE_SECONDS=1, JWKS_MAX_AGE_SECONDS=MAX_AGE_SECONDS)
+    rs = start_rs(hub.url, RS_JWKS_REFRESH_INTERVAL="30")
+    old_kid = jwt.get_unverified_header(
+        client_credentials_token(client, service_client, resource=RS_AUDIENCE)["access_token"]
+    )["kid"]
+    stop = threading.Event()
+
+    def attack() -> None:
+        while not stop.is_set():
+            rs.session.get(
+                f"{rs.url}/drf/claims", headers={"Authorization": f"Bearer {attacker_token(hub.url)}"}, timeout=10
+            )
+
+    attacker = threading.Thread(target=attack, daemon=True)
+    attacker.start()
+    time.sleep(1)  # the RS holds the JWK set
+    call_command("rotatekeys", *rotate_args, stdout=StringIO())
+    answers: list[tuple[str, int]] = []
+    switched_at = None
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and (
+            switched_at is None or time.monotonic() < switched_at + MAX_AGE_SECONDS + 1
+        ):
+            token = client_credentials_token(client, service_client, resource=RS_AUDIENCE)["access_token"]
+            kid = jwt.get_unverified_header(token)["kid"]
+            if kid != old_kid and switched_at is None:
+                switched_at = time.monotonic()
+            headers = {"Authorization": f"Bearer {token}"}
+            answers.append((kid, requests.get(f"{rs.url}/drf/claims", headers=headers, timeout=10).status_code))
+            time.sleep(0.25)
+    finally:
+        stop.set()
+        attacker.join(15)
+    assert switched_at is not None, "the new key never signed"
+    refused = [answer for answer in answers if answer[1] != 200]
+    if rotate_args:
+        assert refused and {status for _, status in refused} == {401}
+    else:
+        assert refused == []
+        assert {kid for kid, _ in answers} > {old_kid}  # tokens of both keys were checked
