@@ -9,6 +9,9 @@ class OAuthJWTConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the checks)
+        from .resource import receivers as resource_receivers
+
+        resource_receivers.connect()
 
         if apps.is_installed("oauth2_provider"):
             # The hub half: DOT's signals, and what the resource half borrows from the

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import weakref
 from pathlib import Path
 
 import pytest
@@ -245,3 +246,32 @@ def test_the_resource_half_verifies_tokens_in_a_project_without_dot(tmp_path):
         assert status == 401, body
         assert result[f"{path} none"][0] == 401
     assert result["modules"] == []
+
+
+def test_no_receiver_connects_at_import_time():
+    """Receivers connect in ``AppConfig.ready()`` (``server.receivers``, ``resource.receivers``):
+    a module-level ``signal.connect(...)`` depends on who imported the module, and when."""
+    found = []
+    for path in sorted((REPO / "oauth_jwt").rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "connect":
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert found == []
+
+
+def test_the_request_memo_and_the_resource_caches_are_connected_once_ready():
+    from django.core.signals import request_finished, request_started
+    from django.test.signals import setting_changed
+
+    from oauth_jwt.resource import remote_keys, verified_cache
+    from oauth_jwt.server import request_memo
+
+    def receivers(signal):
+        # Each entry is (lookup key, receiver, ...): a weak reference unless weak=False.
+        refs = [entry[1] for entry in signal.receivers]
+        return [ref() if isinstance(ref, weakref.ReferenceType) else ref for ref in refs]
+
+    assert request_memo._start in receivers(request_started)
+    assert request_memo._finish in receivers(request_finished)
+    assert {remote_keys._on_setting_changed, verified_cache._on_setting_changed} <= set(receivers(setting_changed))

@@ -230,4 +230,6 @@ def _on_setting_changed(setting, **kwargs) -> None:
         reset()
 
 
-setting_changed.connect(_on_setting_changed, dispatch_uid="oauth_jwt_jwks_reset")
+def connect() -> None:
+    """Forget the key snapshot when a test changes the settings (``resource.connect``)."""
+    setting_changed.connect(_on_setting_changed, dispatch_uid="oauth_jwt_jwks_reset")

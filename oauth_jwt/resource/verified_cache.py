@@ -61,4 +61,6 @@ def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
         clear()
 
 
-setting_changed.connect(_on_setting_changed, dispatch_uid="oauth_jwt_verified_cache")
+def connect() -> None:
+    """Forget verified tokens when a test changes the settings (``resource.connect``)."""
+    setting_changed.connect(_on_setting_changed, dispatch_uid="oauth_jwt_verified_cache")

@@ -30,7 +30,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from ..models import ClientProfile, ClientRegistration, Consent
-from . import authtime, revocation, token_records
+from . import authtime, request_memo, revocation, token_records
 
 
 def _on_access_token_delete(sender, instance, **kwargs) -> None:
@@ -110,3 +110,4 @@ def connect() -> None:
     post_save.connect(_revoke_on_credentials_change, sender=user, dispatch_uid="oauth_jwt_revoke_user")
     user_logged_in.connect(authtime.record, dispatch_uid="oauth_jwt_auth_time")
     user_logged_out.connect(_on_logged_out, dispatch_uid="oauth_jwt_session_ended")
+    request_memo.connect()

@@ -157,5 +157,7 @@ def _finish(**kwargs: Any) -> None:
     _local.access_tokens = None
 
 
-request_started.connect(_start, dispatch_uid="oauth_jwt_request_memo_start")
-request_finished.connect(_finish, dispatch_uid="oauth_jwt_request_memo_finish")
+def connect() -> None:
+    """Bound the memo to each request (``server.receivers.connect``, from ``ready()``)."""
+    request_started.connect(_start, dispatch_uid="oauth_jwt_request_memo_start")
+    request_finished.connect(_finish, dispatch_uid="oauth_jwt_request_memo_finish")
