@@ -425,6 +425,36 @@ def test_device_pages(client, roomy, known, data, method):
     assert stored() == before
 
 
+@FUZZ
+@given(data=st.data(), method=st.sampled_from(["GET", "POST"]), entered=st.booleans())
+def test_device_confirmation_and_outcome_pages(client, roomy, known, data, method, entered):
+    """The confirmation and outcome pages, with or without a real code waiting in the
+    session: a page, a redirect or a 400 for a body that is no form, and the code is
+    approved only by a POST of the confirmation."""
+    from oauth2_provider.models import get_device_grant_model
+
+    client.force_login(known["user"])
+    pending = None
+    if entered:
+        started = post(client, "/o/device-authorization/", urlencode({"client_id": known["ids"][3]}), CONTENT_TYPES[0])
+        pending = get_device_grant_model().objects.get(device_code=started.json()["device_code"])
+        assert client.post("/o/device/", {"user_code": pending.user_code}).status_code == 303
+    url = data.draw(st.sampled_from(["/o/device/confirm/", "/o/device/done/"]))
+    fields = ["action", "user_code", "client_id", "csrfmiddlewaretoken"]
+    good = ["accept", "deny", "ACCEPT", known["ids"][3]]
+    if method == "GET":
+        response = client.get(url + "?" + query(data.draw(pairs(fields, good))))
+    else:
+        body, content_type = data.draw(bodies(fields, good))
+        response = post(client, url, body, content_type)
+    assert response.status_code in (200, 303, 400, 404, 405), response.status_code
+    if pending is not None:
+        pending.refresh_from_db()
+        if pending.status == pending.AUTHORIZED:
+            assert (method, url) == ("POST", "/o/device/confirm/")
+            assert response.status_code == 303
+
+
 # --- resources: userinfo, RP-initiated logout, metadata and keys ------------------------------
 
 
