@@ -4,7 +4,8 @@
 redirect URI. ``AuthorizationParamsMixin`` (validator) raises it from
 ``validate_response_type``: the first question oauthlib asks once the client and its
 redirect URI are known good, and before oauthlib reads ``claims`` itself (it refuses a
-malformed one without the request's state and redirect URI: a 400 page).
+malformed one without the request's state and redirect URI: a 400 page). There, too, the
+OIDC hybrid response types are refused under DOT's implicit-grant gate.
 
 - ``request`` / ``request_uri``: request objects are not supported
   (``request_not_supported`` / ``request_uri_not_supported``, OIDC Core §6.1, RFC 9101
@@ -37,6 +38,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import QueryDict
 from django.urls import reverse
+from oauth2_provider.bcp import bcp_compliant
 from oauth2_provider.exceptions import InvalidIDTokenError
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError, OAuth2Error
@@ -62,6 +64,11 @@ FRESHNESS = ("login", "select_account")
 _SECONDS = re.compile(r"[0-9]{1,10}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CLAIMS_MEMBERS = ("id_token", "userinfo")
+
+# DOT serves OIDC's hybrid flow to clients registered for it (an upgraded DOT database, a
+# shell), with tokens in the URL fragment: the gate DOT applies to the implicit grant
+# (RFC 9700 §2.1.2; the hub turns it on) refuses these too, as unauthorized_client.
+HYBRID_RESPONSE_TYPES = {"code id_token", "code token", "code id_token token"}
 
 
 def prompt_values_supported() -> list[str]:
@@ -126,6 +133,10 @@ class AuthorizationParamsMixin:
         error = refusal(QueryDict(urlencode(sent)), request)
         if error is not None:
             raise error
+        if response_type in HYBRID_RESPONSE_TYPES and bcp_compliant(
+            "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT", "The OIDC hybrid flow (response_type=code id_token/token)"
+        ):
+            return False
         return super().validate_response_type(client_id, response_type, client, request, *args, **kwargs)
 
 

@@ -247,6 +247,27 @@ def test_implicit_response_types_are_refused(client, user, web_client):
         assert "access_token" not in got
 
 
+@pytest.mark.parametrize("response_type", ["code id_token", "code token", "code id_token token", "id_token"])
+def test_a_client_registered_for_dots_hybrid_flow_gets_nothing_from_the_authorization_endpoint(
+    client, user, response_type
+):
+    """DOT serves OIDC's hybrid flow to clients registered for it (an upgraded DOT
+    database, a shell): ``code token`` puts an access token in the URL fragment, which
+    RFC 9700 §2.1.2 rules out, and the hub offers only ``code``. Refused before consent."""
+    from oauth2_provider.models import get_access_token_model, get_application_model, get_grant_model
+
+    hybrid = make_client(get_application_model().GRANT_OPENID_HYBRID, redirect_uris=REDIRECT_URI)
+    client.force_login(user)
+    response = client.get("/o/authorize/", authorize_query(hybrid, response_type=response_type, scope="openid read"))
+    assert response.status_code == 302, response.status_code
+    assert "#" not in response["Location"]
+    got = redirect_params(response)
+    assert got["error"] == "unauthorized_client"
+    assert got["iss"] == ISSUER
+    assert not get_grant_model().objects.exists()
+    assert not get_access_token_model().objects.exists()
+
+
 def test_password_grant_is_refused(client, user, web_client):
     from ..conftest import PASSWORD
 

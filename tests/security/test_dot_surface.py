@@ -13,8 +13,6 @@ pytestmark = pytest.mark.django_db
 # DOT's own views a request can reach, each reviewed (docs/security.md, "DOT's surface").
 REVIEWED = {
     "DeviceAuthorizationView",  # wrapped by oauth_jwt.params.strict_params
-    "DeviceConfirmView",
-    "DeviceGrantStatusView",
 }
 # DOT views a hub must not expose: staff manage clients in the admin, people their
 # connected apps on oauth_jwt's page; nobody registers a client by HTTP.
@@ -29,6 +27,10 @@ NEVER = {
     "ClientRegistrationView",
     "ClientConfigurationView",
     "OAuthProtectedResourceMetadataView",
+    # DOT's device pages carry the user code in their path (access logs); the hub's own
+    # pages replace them.
+    "DeviceConfirmView",
+    "DeviceGrantStatusView",
 }
 
 

@@ -25,6 +25,8 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
+from oauth_jwt.models import ClientRegistration
+
 from ..conftest import REDIRECT_URI, basic_auth, bearer, code_flow_token
 
 pytestmark = pytest.mark.django_db
@@ -422,6 +424,125 @@ def test_device_pages(client, roomy, known, data, method):
         body, content_type = data.draw(bodies(["user_code", "action", "client_id"], ["accept", "deny", "ABCDEFGH"]))
         response = post(client, url, body, content_type)
     assert response.status_code < 500
+    assert stored() == before
+
+
+@FUZZ
+@given(data=st.data(), method=st.sampled_from(["GET", "POST"]), entered=st.booleans())
+def test_device_confirmation_and_outcome_pages(client, roomy, known, data, method, entered):
+    """The confirmation and outcome pages, with or without a real code waiting in the
+    session: a page, a redirect or a 400 for a body that is no form, and the code is
+    approved only by a POST of the confirmation."""
+    from oauth2_provider.models import get_device_grant_model
+
+    client.force_login(known["user"])
+    pending = None
+    if entered:
+        started = post(client, "/o/device-authorization/", urlencode({"client_id": known["ids"][3]}), CONTENT_TYPES[0])
+        pending = get_device_grant_model().objects.get(device_code=started.json()["device_code"])
+        assert client.post("/o/device/", {"user_code": pending.user_code}).status_code == 303
+    url = data.draw(st.sampled_from(["/o/device/confirm/", "/o/device/done/"]))
+    fields = ["action", "user_code", "client_id", "csrfmiddlewaretoken"]
+    good = ["accept", "deny", "ACCEPT", known["ids"][3]]
+    if method == "GET":
+        response = client.get(url + "?" + query(data.draw(pairs(fields, good))))
+    else:
+        body, content_type = data.draw(bodies(fields, good))
+        response = post(client, url, body, content_type)
+    assert response.status_code in (200, 303, 400, 404, 405), response.status_code
+    if pending is not None:
+        pending.refresh_from_db()
+        if pending.status == pending.AUTHORIZED:
+            assert (method, url) == ("POST", "/o/device/confirm/")
+            assert response.status_code == 303
+
+
+# --- client registration (RFC 7591) and its management (RFC 7592) -----------------------------
+
+REGISTRATION_FIELDS = {
+    "client_name": "Agent",
+    "redirect_uris": [REDIRECT_URI],
+    "grant_types": ["authorization_code", "refresh_token"],
+    "response_types": ["code"],
+    "token_endpoint_auth_method": "none",
+    "client_uri": "https://agent.example/",
+    "logo_uri": "https://agent.example/logo.png",
+    "scope": "openid read",
+    "jwks_uri": "https://agent.example/jwks",
+    "software_id": "agent",
+    "post_logout_redirect_uris": [REDIRECT_URI],
+    "backchannel_logout_uri": "https://agent.example/logout",
+}
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.sampled_from(NASTY), st.text(max_size=20)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def registration_metadata(draw) -> dict:
+    """Plausible metadata with some members broken, dropped or added."""
+    metadata = {}
+    for name, good in REGISTRATION_FIELDS.items():
+        how = draw(st.sampled_from(["plausible", "plausible", "nasty", "missing"]))
+        if how == "plausible":
+            metadata[name] = good
+        elif how == "nasty":
+            value = draw(st.one_of(JSON_VALUES, st.sampled_from(NASTY)))
+            metadata[name] = [value] if isinstance(good, list) and draw(st.booleans()) else value
+    metadata.update(draw(st.dictionaries(st.text(max_size=8), JSON_VALUES, max_size=3)))
+    return metadata
+
+
+@FUZZ
+@given(data=st.data(), as_json=st.integers(0, 4))
+@pytest.mark.oauth_jwt_settings(REGISTRATION="open", REGISTRATION_SCOPES=["openid", "read"])
+def test_client_registration(client, settings, oauth_jwt_settings, data, as_json):
+    oauth_jwt_settings(REGISTRATION_MAX_PER_ADDRESS=10**6)
+    metadata = data.draw(registration_metadata())
+    if as_json:
+        body, content_type = json.dumps(metadata), "application/json"
+    else:
+        body, content_type = data.draw(bodies(list(REGISTRATION_FIELDS), ["Agent", REDIRECT_URI]))
+    before = stored(), ClientRegistration.objects.count()
+    response = post(client, "/o/register/", body, content_type)
+    assert response.status_code in (201, 400, 415), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["error"] in ("invalid_redirect_uri", "invalid_client_metadata", "invalid_request")
+        assert (stored(), ClientRegistration.objects.count()) == before
+        return
+    if response.status_code == 201:
+        answer = response.json()
+        assert answer["token_endpoint_auth_method"] == "none"
+        assert set(answer["grant_types"]) <= {"authorization_code", "refresh_token"}
+
+
+@FUZZ
+@given(data=st.data())
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
+@pytest.mark.oauth_jwt_settings(REGISTRATION="open", REGISTRATION_SCOPES=["openid", "read"])
+def test_client_configuration(client, oauth_jwt_settings, data, method):
+    """RFC 7592 management of a freshly registered client, with fuzzed metadata, token and path."""
+    oauth_jwt_settings(REGISTRATION_MAX_PER_ADDRESS=10**6)
+    plausible = {name: REGISTRATION_FIELDS[name] for name in ("client_name", "redirect_uris", "scope")}
+    answer = post(client, "/o/register/", json.dumps(plausible), "application/json").json()
+    path = "/" + answer["registration_client_uri"].split("://", 1)[1].partition("/")[2]
+    token = data.draw(st.sampled_from([answer["registration_access_token"]] * 3 + ["wrong", "a\x00b", ""]))
+    target = data.draw(st.sampled_from([path] * 3 + ["/o/register/%00/", "/o/register/" + "x" * 300 + "/"]))
+    headers = {} if data.draw(st.integers(0, 3)) == 3 else bearer(token)
+    if data.draw(st.integers(0, 3)) != 3:
+        body, content_type = (
+            json.dumps({**data.draw(registration_metadata()), "client_id": answer["client_id"]}),
+            "application/json",
+        )
+    else:
+        body, content_type = data.draw(bodies(list(REGISTRATION_FIELDS), ["Agent", REDIRECT_URI]))
+    before = stored()
+    response = client.generic(method, target, body, content_type=content_type, **headers)
+    assert response.status_code in (200, 204, 400, 401, 404, 405, 415), response.content[:300]
+    if response.status_code == 400:
+        assert response.json()["error"] in ("invalid_redirect_uri", "invalid_client_metadata", "invalid_request")
     assert stored() == before
 
 
