@@ -31,7 +31,8 @@ from .authentication import SCHEMES, authenticate_request
 
 # Set on a view function by ``accept_token``.
 OPT_IN_ATTRIBUTE = "oauth_jwt_accepts_token"
-# Session-based views that no path setting can open to bearer tokens.
+# Session-based views that no path setting can open to bearer tokens: matched by app name
+# too, since an ``AdminSite(name="staff")`` is the admin under another instance namespace.
 NEVER_NAMESPACES = frozenset({"admin", "oauth_jwt", "oauth2_provider"})
 
 
@@ -87,7 +88,7 @@ def accepts_token(request) -> bool:
         match = resolve(path, getattr(request, "urlconf", None))
     except Resolver404:
         return False
-    if NEVER_NAMESPACES.intersection(match.namespaces):
+    if NEVER_NAMESPACES.intersection([*match.namespaces, *match.app_names]):
         return False
     if getattr(match.func, OPT_IN_ATTRIBUTE, False):
         return True

@@ -4,7 +4,8 @@ oauth_jwt installed from the wheel into a fresh virtualenv, served by its own ru
 It passes ``check --deploy`` without errors, creates clients in its admin, runs the
 authorization code flow with PKCE through its own pages in Chromium, refreshes, revokes,
 introspects, locks out after 5 wrong passwords and refuses a bearer token at its admin;
-its device flow names a verification URI and signing in lands on the connected apps.
+its device flow names a verification URI, its home page leads to the connected apps, and
+its pages, as the app ships them, carry its own name, never authhub's, and pass axe-core.
 
 Slow (a virtualenv and a server of its own, about a minute and a half), so it carries the
 ``guide`` marker, which the default run deselects (pyproject's ``addopts``) to keep
@@ -163,7 +164,7 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, context, callback):
+def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, context, callback, axe):
     admin = context.new_page()
     admin.goto(f"{hub.url}/admin/login/?next=/admin/")
     admin.fill("#id_username", STAFF)
@@ -195,9 +196,16 @@ def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, co
 
     person = context.browser.new_context()
     page = person.new_page()
+    home = requests.get(f"{hub.url}/", allow_redirects=False, timeout=10)
+    assert home.status_code == 302 and home.headers["Location"] == "/accounts/apps/"
     page.goto(f"{hub.url}/accounts/login/")
+    expect(page).to_have_title("Sign in · 127.0.0.1")  # the hub's own name, no template override
+    assert "authhub" not in page.content().lower()
+    axe(page)  # the pages as the app ships them, without authhub's template overrides
     sign_in(page, STAFF, STAFF_PASSWORD)
     page.wait_for_url(f"{hub.url}/accounts/apps/")
+    assert "authhub" not in page.content().lower()
+    axe(page)
     verifier, challenge = pkce_pair()
     query = {
         "response_type": "code",
@@ -209,6 +217,9 @@ def test_clients_code_pkce_refresh_introspect_revoke_and_no_bearer_admin(hub, co
         "code_challenge_method": "S256",
     }
     page.goto(f"{hub.url}/o/authorize/?{urlencode(query)}")
+    expect(page).to_have_title(re.compile(r" · 127\.0\.0\.1$"))
+    assert "authhub" not in page.content().lower()
+    axe(page)
     page.get_by_role("button", name="Allow").click()
     params = callback.wait(page)
     person.close()
@@ -255,7 +266,7 @@ def admin_users(page, hub: Hub) -> str:
     return page.locator("#result_list").inner_text()
 
 
-def test_five_wrong_passwords_lock_out(hub, context):
+def test_five_wrong_passwords_lock_out(hub, context, axe):
     page = context.new_page()
     page.goto(f"{hub.url}/accounts/login/")
     for _ in range(4):
@@ -265,3 +276,4 @@ def test_five_wrong_passwords_lock_out(hub, context):
         sign_in(page, "shopper", "not it")
     assert info.value.status == 429
     assert page.get_by_role("heading", level=1).inner_text() == "Too many sign-in attempts"
+    axe(page)

@@ -1,5 +1,6 @@
 """Views for the in-process middleware and decorator tests."""
 
+from django.contrib.admin import AdminSite
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views import View
@@ -48,7 +49,11 @@ def anything(request):
     return JsonResponse({"scope": request.auth.scope})
 
 
+# A second admin under an instance name of its own (its app name is still "admin").
+staff_site = AdminSite(name="staff")
+
 urlpatterns = [
+    path("staff/", staff_site.urls),
     path("whoami", whoami),
     path("untouched", untouched),
     path("session-only", session_only),

@@ -31,6 +31,13 @@ def test_a_staff_token_does_not_open_the_admin(staff_token):
     assert browser.get("/admin/auth/user/", **bearer(staff_token)).status_code == 302
 
 
+def test_no_listed_path_opens_an_admin_site_of_another_name(staff_token, oauth_jwt_settings):
+    """A project's own ``AdminSite(name="staff")`` is the admin too, whatever BEARER_PATHS lists."""
+    oauth_jwt_settings(BEARER_PATHS=["/"])
+    response = Client().get("/staff/", **bearer(staff_token))
+    assert response.status_code == 302 and "/staff/login/" in response["Location"]
+
+
 def test_a_staff_token_cannot_create_a_user_through_the_admin(staff_token):
     data = {"username": "mallory", "password1": "x-Very-l0ng-pass", "password2": "x-Very-l0ng-pass"}
     for browser in (Client(), Client(enforce_csrf_checks=True)):

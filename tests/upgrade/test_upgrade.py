@@ -1,5 +1,6 @@
 """docs/upgrading-from-dot.md, walked: a plain DOT project's database with live opaque
-tokens, the guide's settings and URLconf, ``migrate``, and every promise of the guide.
+tokens, the guide's settings and URLconf, oauth_jwt from the built wheel (not the
+checkout), ``migrate``, ``check --deploy`` without errors, and every promise of the guide.
 On the database the suite runs on (SQLite, or PostgreSQL with a database of its own)."""
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ def database_url(tmp_path):
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel alone in a directory of its own, ahead of the checkout on the path."""
+    site = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
+
+
 @pytest.fixture
 def upgraded_project(tmp_path) -> str:
     """The plain project with the guide's snippets applied, as a settings module."""
@@ -76,16 +91,19 @@ def upgraded_project(tmp_path) -> str:
     return "upgraded.settings"
 
 
-def run(args: list[str], settings_module: str, database_url: str, tmp_path: Path) -> str:
+def run(args: list[str], settings_module: str, database_url: str, tmp_path: Path, site: Path) -> str:
+    # Not run from the checkout (``-m`` puts the working directory first on the path): the
+    # project's oauth_jwt is the wheel's; the checkout gives only the plain DOT project
+    # and the walk.
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url,
         "CACHE_URL": "locmem://",
         "OAUTH_JWT_KEY_SECRET": "upgrade-walk-key-encryption-secret-0123456789",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO)]),
+        "PYTHONPATH": os.pathsep.join([str(site), str(tmp_path), str(REPO)]),
     }
-    done = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
     return done.stdout
 
@@ -94,13 +112,13 @@ def test_the_guide_has_both_snippets():
     assert set(snippets(GUIDE)) == {"settings.py", "urls.py"}
 
 
-def test_an_upgrade_keeps_every_live_token_working(database_url, upgraded_project, tmp_path):
-    run(["-m", "django", "migrate", "-v0", "--skip-checks"], PLAIN_SETTINGS, database_url, tmp_path)
-    issued = json.loads(run(["-m", "tests.upgrade.walk", "issue"], PLAIN_SETTINGS, database_url, tmp_path))
+def test_an_upgrade_keeps_every_live_token_working(database_url, upgraded_project, tmp_path, installed):
+    run(["-m", "django", "migrate", "-v0", "--skip-checks"], PLAIN_SETTINGS, database_url, tmp_path, installed)
+    issued = json.loads(run(["-m", "tests.upgrade.walk", "issue"], PLAIN_SETTINGS, database_url, tmp_path, installed))
     assert set(issued["plain_dot_api"].values()) == {200}
     assert all(token["access_token"].count(".") == 0 for token in issued["tokens"].values())
 
-    run(["-m", "django", "migrate", "-v0", "--skip-checks"], upgraded_project, database_url, tmp_path)
+    run(["-m", "django", "migrate", "-v0", "--skip-checks"], upgraded_project, database_url, tmp_path, installed)
     (tmp_path / "issued.json").write_text(json.dumps(issued))
     report = json.loads(
         run(
@@ -108,8 +126,10 @@ def test_an_upgrade_keeps_every_live_token_working(database_url, upgraded_projec
             upgraded_project,
             database_url,
             tmp_path,
+            installed,
         )
     )
+    assert report["oauth_jwt"].startswith(str(installed)), report["oauth_jwt"]
 
     web = issued["web"]["client_id"]
     for storage, old in report["old"].items():
