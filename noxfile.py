@@ -40,14 +40,15 @@ CELLS = [
 PYTHONS = sorted({python for pythons in SERIES.values() for python in pythons}, key=lambda v: [*map(int, v.split("."))])
 EXTRAS = ".[drf,redis]"
 TOOLS = "tests/matrix/tests.in"
-# Browser tests need Playwright and Chromium, and the benchmark's smoke test checks
+# Browser tests need Playwright and Chromium, Node tests the npm packages bin/test
+# installs, and the benchmark's smoke test checks
 # bench/, authhub's tool on Python 3.11+: the main CI pass runs them once. Nothing here
 # may reach the machine's PostgreSQL or Redis.
 PYTEST = [
     "-p",
     "no:cacheprovider",
     "-m",
-    "not guide and not browser",
+    "not guide and not browser and not node",
     "--ignore=tests/browser",
     "--ignore=tests/test_bench_smoke.py",
 ]

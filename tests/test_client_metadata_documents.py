@@ -90,8 +90,8 @@ def test_a_document_client_is_shown_with_its_host_not_vetted_and_signs_in(client
     client.force_login(user)
     page = authorize(client)
     assert page.status_code == 200, page.content
-    assert "Described by <strong>agent.example</strong>" in page.text
-    assert "Not vetted." in page.text and "Agent wants to use your account" in page.text
+    assert "Described by <strong>agent.example</strong>" in page.content.decode()
+    assert "Not vetted." in page.content.decode() and "Agent wants to use your account" in page.content.decode()
     app = Application.objects.get(client_id=CLIENT_ID)
     assert app.client_type == Application.CLIENT_PUBLIC
     profile = ClientProfile.objects.get(client_id=CLIENT_ID)

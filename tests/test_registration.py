@@ -100,7 +100,7 @@ def test_a_registered_client_signs_a_person_in_with_pkce_and_refreshes(client, u
         },
     )
     assert page.status_code == 200
-    assert "Not vetted." in page.text and "This app registered itself" in page.text
+    assert "Not vetted." in page.content.decode() and "This app registered itself" in page.content.decode()
     tokens = approved_token(client, c, scope="read")
     assert refresh(client, c, tokens["refresh_token"]).status_code == 200
 

@@ -44,13 +44,13 @@ def test_staff_find_unvetted_registered_clients_and_vet_them(admin_client, clien
     app = Application.objects.get(client_id=client_id)
     listed = admin_client.get(CHANGELIST, {"vetted": "no", "registration_source": "dcr"})
     assert [a.pk for a in listed.context["cl"].result_list] == [app.pk]
-    assert NAME not in listed.text and "&lt;img src=x" in listed.text
+    assert NAME not in listed.content.decode() and "&lt;img src=x" in listed.content.decode()
     page = consent_page(client, user, client_id)
-    assert "Not vetted." in page.text and NAME not in page.text
+    assert "Not vetted." in page.content.decode() and NAME not in page.content.decode()
 
     action(admin_client, CHANGELIST, "vet", [app.pk])
     assert ClientProfile.objects.get(client_id=client_id).vetted
-    assert "Not vetted." not in consent_page(client, user, client_id).text
+    assert "Not vetted." not in consent_page(client, user, client_id).content.decode()
     assert [a.pk for a in admin_client.get(CHANGELIST, {"vetted": "yes"}).context["cl"].result_list] == [app.pk]
 
     action(admin_client, CHANGELIST, "unvet", [app.pk])

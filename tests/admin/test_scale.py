@@ -193,4 +193,5 @@ def test_a_deep_page_reads_its_keys_first(admin_client, service_client, monkeypa
     response, statements = load(admin_client, TOKENS, p=2)
     assert [row.pk for row in response.context["cl"].result_list] == [rows[2].pk, rows[1].pk]
     deep = [sql for sql in statements if "OFFSET" in sql.upper()]
-    assert len(deep) == 1 and deep[0].startswith('SELECT "oauth2_provider_accesstoken"."id" AS "pk" FROM')
+    # Django 5 names the column "pk"; 4.2 does not.
+    assert len(deep) == 1 and re.match(r'SELECT "oauth2_provider_accesstoken"\."id"( AS "pk")? FROM', deep[0])

@@ -16,7 +16,7 @@ from .conftest import REPO, RS_AUDIENCE
 SCRIPT = REPO / "tests" / "browser" / "dpop_interop.mjs"
 MODULE = REPO / "tests" / "browser" / "node_modules" / "oauth4webapi"
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.node]
 
 
 def test_oauth4webapi_gets_and_uses_dpop_bound_tokens(hub, service_client, start_rs):
