@@ -48,7 +48,10 @@ def build_project(tmp_path: Path, variant: str = "") -> Path:
 
 
 def environment(installed: Path, hub_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONPATH")}
+    # The guide's project is not this test run: not its settings, path, nor the browser
+    # tests' DJANGO_ALLOW_ASYNC_UNSAFE (check --deploy refuses it, as it should).
+    inherited = ("DJANGO_SETTINGS_MODULE", "PYTHONPATH", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     return {**env, "PYTHONPATH": str(installed), "AUTHHUB_URL": hub_url, "DENYLIST_REDIS_URL": redis_url(), **extra}
 
 

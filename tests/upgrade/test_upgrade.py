@@ -95,8 +95,9 @@ def run(args: list[str], settings_module: str, database_url: str, tmp_path: Path
     # Not run from the checkout (``-m`` puts the working directory first on the path): the
     # project's oauth_jwt is the wheel's; the checkout gives only the plain DOT project
     # and the walk.
+    # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE either: check --deploy refuses it.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url,
         "CACHE_URL": "locmem://",
