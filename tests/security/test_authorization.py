@@ -247,7 +247,10 @@ def test_implicit_response_types_are_refused(client, user, web_client):
         assert "access_token" not in got
 
 
-@pytest.mark.parametrize("response_type", ["code id_token", "code token", "code id_token token", "id_token"])
+@pytest.mark.parametrize(
+    "response_type",
+    ["code id_token", "code token", "code id_token token", "token code", "id_token token code", "id_token"],
+)
 def test_a_client_registered_for_dots_hybrid_flow_gets_nothing_from_the_authorization_endpoint(
     client, user, response_type
 ):
