@@ -17,6 +17,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from ..links import safe_link
+
 NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
 LOCAL_NAMES = ("localhost", "localhost.localdomain")
 
@@ -39,23 +41,18 @@ def is_public_address(text: str) -> bool:
 
 
 def may_be_public_https(url: str) -> bool:
-    """What a self-registered client may give: an https URL that does not name a local host."""
+    """What a self-registered client may give: a link people may follow (``links``), and
+    more: https, no fragment, a port in range, and a host that is not local."""
+    if not safe_link(url):  # https (or loopback http) with a host, no credentials or spaces
+        return False
     try:
         parts = urlsplit(url)
-        host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
         return False
-    if (
-        parts.scheme != "https"
-        or not host
-        or parts.fragment
-        or parts.username is not None
-        or parts.password is not None
-    ):
+    if parts.scheme != "https" or parts.fragment:
         return False
-    if any(c.isspace() or not c.isprintable() for c in url):
-        return False
+    host = parts.hostname
     host = host.rstrip(".").lower()
     if host in LOCAL_NAMES or host.endswith(".localhost"):
         return False
