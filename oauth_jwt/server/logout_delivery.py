@@ -40,6 +40,7 @@ from ..models import LogoutDelivery
 from ..resource import signatures
 from ..resource.remote_keys import opener
 from . import egress, signing_keys
+from .self_registered import client_origin
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +117,8 @@ def claim(pk: int, now: datetime) -> LogoutDelivery | None:
 
 def self_registered(client_id: str) -> bool:
     """Whether the client registered itself (RFC 7591 or a client ID metadata document)."""
-    Application = get_application_model()
-    manual = Application.RegistrationSource.MANUAL
-    return Application.objects.filter(client_id=client_id).exclude(registration_source=manual).exists()
+    application = get_application_model().objects.filter(client_id=client_id).first()
+    return application is not None and client_origin(application).self_registered
 
 
 def attempt(row: LogoutDelivery) -> bool:
